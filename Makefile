@@ -1,0 +1,71 @@
+# sgate — top-level build.  `sudo make demo` and `sudo make check` are the two
+# commands a fresh Debian 12 machine needs; both install what is missing.
+
+CLANG      ?= clang
+CC         ?= gcc
+CXX        ?= g++
+BPFTOOL    ?= bpftool
+BUILD      := build
+ARCH       := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -I$(BUILD) -Iinclude -I/usr/include/$(MULTIARCH)
+CFLAGS     ?= -O2 -g
+CFLAGS     += -Wall -Wextra -Werror -Iinclude -I$(BUILD)
+CXXFLAGS   ?= -O2 -g
+CXXFLAGS   += -std=c++20 -Wall -Wextra -Werror -Iinclude -I$(BUILD)
+LIBBPF     := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+
+BPF_OBJS   := $(BUILD)/sgate.bpf.o $(BUILD)/xdp_pass.bpf.o
+SKELS      := $(BUILD)/sgate.skel.h
+
+# Every Debian package the build, the tests and the demo need.
+DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
+	    gcc g++ make libcmocka-dev libsodium-dev iproute2 ethtool \
+	    iptables python3 gcc-multilib
+
+.PHONY: all deps check demo clean unit pkt e2e
+
+all: $(BPF_OBJS) $(SKELS) $(BUILD)/sgate
+
+$(BUILD):
+	mkdir -p $@
+
+# Types of the running kernel; the gate needs >= 6.9 to run, and its
+# bpf_tcp_req_attrs to build.
+$(BUILD)/vmlinux.h: | $(BUILD)
+	@test -r /sys/kernel/btf/vmlinux || { echo "error: /sys/kernel/btf/vmlinux missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF=y is needed)" >&2; exit 1; }
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
+	@grep -q 'struct bpf_tcp_req_attrs {' $@.tmp || { echo "error: this kernel ($$(uname -r)) lacks bpf_sk_assign_tcp_reqsk(); sgate needs Linux >= 6.9" >&2; rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard include/sgate/*.h) | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+include user/Makefile.inc
+include tests/Makefile.inc
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "All build and test packages are installed."; fi
+
+demo: deps
+	$(MAKE) all
+	./tests/e2e/demo.sh
+
+check: deps
+	$(MAKE) all tests
+	./tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)

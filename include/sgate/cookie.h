@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The sgate SYN cookie: one layout, one codec, used by the XDP and TC
+ * programs, the kernel module and the tests.  Documentation/cookie-format.md
+ * explains every choice made here and computes the forgery bound.
+ *
+ * The cookie is the ISN of our SYN-ACK; the client's final ACK returns it as
+ * ack_seq - 1.  Most significant bit first:
+ *
+ *   31..30  epoch id       epoch mod 4; the verifier accepts the current and
+ *                          the previous epoch only
+ *   29..28  MSS index      client MSS, rounded down to sgate_mss_table()
+ *   27      SACK-permitted
+ *   26      ECN            the SYN asked for ECN (ECE+CWR) and we agreed
+ *   25..24  wscale code    client window scale, rounded down, see
+ *                          sgate_wscale_of_code()
+ *   23..0   MAC            low 24 bits of SipHash-2-4 over the 4-tuple, the
+ *                          client ISN, the epoch number, the six option bits,
+ *                          whether timestamps are in use and the family
+ *
+ * Whether timestamps are in use needs no ISN bit: once negotiated, every
+ * segment carries them (RFC 7323), so the final ACK shows it, and the MAC
+ * binds the SYN-time decision to what the ACK shows.
+ */
+#ifndef SGATE_COOKIE_H
+#define SGATE_COOKIE_H
+
+#include "types.h"
+#include "siphash.h"
+
+enum {
+	SGATE_COOKIE_VERSION = 1,
+
+	SGATE_COOKIE_EPOCH_SHIFT = 30,
+	SGATE_COOKIE_EPOCH_MASK = 0x3,
+	SGATE_COOKIE_OPT_SHIFT = 24,
+	SGATE_COOKIE_OPT_MASK = 0x3f,
+	SGATE_COOKIE_MAC_MASK = 0xffffff,
+
+	/* Within the six option bits. */
+	SGATE_OPT_MSS_SHIFT = 4,
+	SGATE_OPT_MSS_MASK = 0x3,
+	SGATE_OPT_SACK = 1 << 3,
+	SGATE_OPT_ECN = 1 << 2,
+	SGATE_OPT_WSCALE_MASK = 0x3,
+
+	/* Epochs accepted: the current one and the one before it. */
+	SGATE_EPOCHS_ACCEPTED = 2,
+
+	SGATE_TCP_MAX_WSCALE = 14,
+	SGATE_WSCALE_NONE = 0xff,
+};
+
+/* Features the host allows (its sysctls) and the operator enabled. */
+enum sgate_feature {
+	SGATE_FEAT_SACK = 1 << 0,
+	SGATE_FEAT_TS = 1 << 1,
+	SGATE_FEAT_WSCALE = 1 << 2,
+	SGATE_FEAT_ECN = 1 << 3,
+};
+
+/* What the client offered in its SYN, as parsed. */
+struct sgate_syn_offer {
+	__u16 mss;		/* 0: no MSS option */
+	__u8 wscale;		/* SGATE_WSCALE_NONE: no window scale option */
+	__u8 sack_ok;
+	__u8 ts_ok;
+	__u8 ecn;		/* SYN had both ECE and CWR */
+	__u32 tsval;
+};
+
+/* What a cookie says was agreed; the SYN-ACK mirrors exactly this. */
+struct sgate_cookie_opts {
+	__u16 mss;
+	__u8 snd_wscale;
+	__u8 wscale_ok;
+	__u8 sack_ok;
+	__u8 ecn_ok;
+	__u8 ts_ok;
+};
+
+/* The flow as the server sees it; addresses and ports in network order. */
+struct sgate_flow {
+	__u32 saddr[4];		/* client; IPv4 uses [0] only */
+	__u32 daddr[4];		/* server */
+	__u16 sport;
+	__u16 dport;
+	__u8 ipv6;
+};
+
+/*
+ * Keys in effect.  Each master key governs the epochs from its first_epoch on,
+ * until a newer master takes over; m[0] is the newest.  A rotation adds a
+ * master that takes over at the next epoch, so no cookie already sent changes
+ * key.  Unused masters are all zero with first_epoch ~0.
+ */
+enum { SGATE_KEYRING_MASTERS = 3 };
+
+struct sgate_master_key {
+	struct sgate_siphash_key key;
+	__u64 first_epoch;
+};
+
+struct sgate_keyring {
+	struct sgate_master_key m[SGATE_KEYRING_MASTERS];
+	__u64 serial;		/* bumped by every change, for the agent */
+};
+
+/*
+ * Switches rather than tables: libbpf 1.1 with clang 14 cannot relocate
+ * static const arrays in .rodata.  The entries are the kernel's own
+ * (net/ipv4/syncookies.c, net/ipv6/syncookies.c), and the smallest is what
+ * bpf_sk_assign_tcp_reqsk() accepts as the least MSS.
+ */
+static __always_inline __u16 sgate_mss_table(__u32 idx, int ipv6)
+{
+	switch (idx & SGATE_OPT_MSS_MASK) {
+	case 0:
+		return ipv6 ? 1220 : 536;
+	case 1:
+		return ipv6 ? 1420 : 1300;
+	case 2:
+		return 1440;
+	default:
+		return ipv6 ? 8940 : 1460;
+	}
+}
+
+static __always_inline __u32 sgate_mss_index(__u32 mss, int ipv6)
+{
+	__u32 i;
+
+	for (i = 3; i > 0; i--)
+		if (mss >= sgate_mss_table(i, ipv6))
+			return i;
+	return 0;
+}
+
+/*
+ * Rounding the client's window scale down is safe: we then believe its
+ * window is smaller than it is and never overrun it.  The codes cover
+ * macOS/BSD (6), Windows (8) and current Linux (10, older Linux sends 7).
+ */
+static __always_inline __u8 sgate_wscale_of_code(__u32 code)
+{
+	switch (code & SGATE_OPT_WSCALE_MASK) {
+	case 1:
+		return 6;
+	case 2:
+		return 8;
+	case 3:
+		return 10;
+	default:
+		return SGATE_WSCALE_NONE;
+	}
+}
+
+static __always_inline __u32 sgate_wscale_code(__u8 wscale)
+{
+	if (wscale == SGATE_WSCALE_NONE || wscale < 6)
+		return 0;
+	if (wscale < 8)
+		return 1;
+	if (wscale < 10)
+		return 2;
+	return 3;
+}
+
+/*
+ * Decide what the SYN-ACK offers and encode it: the client's offer, less what
+ * the host or the operator disabled, rounded down to what six bits can say.
+ */
+static __always_inline __u32
+sgate_cookie_encode_opts(const struct sgate_syn_offer *offer, __u32 mss_cap,
+			 __u32 features, int ipv6, __u8 *ts_ok)
+{
+	__u32 mss = offer->mss ? offer->mss : (ipv6 ? 1220 : 536);
+	__u32 bits;
+
+	if (mss > mss_cap)
+		mss = mss_cap;
+	bits = sgate_mss_index(mss, ipv6) << SGATE_OPT_MSS_SHIFT;
+	if (offer->sack_ok && (features & SGATE_FEAT_SACK))
+		bits |= SGATE_OPT_SACK;
+	if (offer->ecn && (features & SGATE_FEAT_ECN))
+		bits |= SGATE_OPT_ECN;
+	if (features & SGATE_FEAT_WSCALE)
+		bits |= sgate_wscale_code(offer->wscale);
+	*ts_ok = offer->ts_ok && (features & SGATE_FEAT_TS);
+	return bits;
+}
+
+static __always_inline void
+sgate_cookie_decode_opts(__u32 cookie, int ipv6, __u8 ts_ok,
+			 struct sgate_cookie_opts *o)
+{
+	__u32 bits = (cookie >> SGATE_COOKIE_OPT_SHIFT) & SGATE_COOKIE_OPT_MASK;
+	__u8 ws = sgate_wscale_of_code(bits);
+
+	o->mss = sgate_mss_table(bits >> SGATE_OPT_MSS_SHIFT, ipv6);
+	o->wscale_ok = ws != SGATE_WSCALE_NONE;
+	o->snd_wscale = o->wscale_ok ? ws : 0;
+	o->sack_ok = !!(bits & SGATE_OPT_SACK);
+	o->ecn_ok = !!(bits & SGATE_OPT_ECN);
+	o->ts_ok = ts_ok;
+}
+
+/*
+ * The MAC input: the flow, the client's ISN, the epoch number and a tag of
+ * the six option bits, the timestamp decision (bit 6), the family (bit 7)
+ * and the layout version (bits 8..15).
+ */
+static __always_inline __u32 sgate_cookie_tag(__u32 optbits, __u8 ts_ok,
+					       __u8 ipv6)
+{
+	return (optbits & SGATE_COOKIE_OPT_MASK) | (__u32)!!ts_ok << 6 |
+	       (__u32)!!ipv6 << 7 | SGATE_COOKIE_VERSION << 8;
+}
+
+static __always_inline __u32
+sgate_cookie_mac(const struct sgate_siphash_key *key,
+		 const struct sgate_flow *f, __u32 client_isn, __u64 epoch,
+		 __u32 tag)
+{
+	__u64 ports_isn = (__u64)f->sport | (__u64)f->dport << 16 |
+			  (__u64)client_isn << 32;
+	__u64 tail = (__u32)epoch | (__u64)tag << 32;
+	__u64 w[6];
+
+	if (!f->ipv6) {
+		w[0] = (__u64)f->saddr[0] | (__u64)f->daddr[0] << 32;
+		w[1] = ports_isn;
+		w[2] = tail;
+		return sgate_siphash_words(key, w, 3) & SGATE_COOKIE_MAC_MASK;
+	}
+	w[0] = (__u64)f->saddr[0] | (__u64)f->saddr[1] << 32;
+	w[1] = (__u64)f->saddr[2] | (__u64)f->saddr[3] << 32;
+	w[2] = (__u64)f->daddr[0] | (__u64)f->daddr[1] << 32;
+	w[3] = (__u64)f->daddr[2] | (__u64)f->daddr[3] << 32;
+	w[4] = ports_isn;
+	w[5] = tail;
+	return sgate_siphash_words(key, w, 6) & SGATE_COOKIE_MAC_MASK;
+}
+
+/*
+ * A BPF program may route every MAC through one function of its own, so the
+ * verifier checks SipHash once instead of once per path.
+ */
+#ifndef SGATE_COOKIE_MAC
+#define SGATE_COOKIE_MAC sgate_cookie_mac
+#endif
+
+/* The master key governing @epoch, or NULL if the ring has none for it. */
+static __always_inline const struct sgate_siphash_key *
+sgate_keyring_key_for(const struct sgate_keyring *ring, __u64 epoch)
+{
+	if (epoch >= ring->m[0].first_epoch)
+		return &ring->m[0].key;
+	if (epoch >= ring->m[1].first_epoch)
+		return &ring->m[1].key;
+	if (epoch >= ring->m[2].first_epoch)
+		return &ring->m[2].key;
+	return 0;
+}
+
+static __always_inline __u32
+sgate_cookie_make(const struct sgate_siphash_key *key,
+		  const struct sgate_flow *f, __u32 client_isn, __u64 epoch,
+		  __u32 optbits, __u8 ts_ok)
+{
+	return (__u32)(epoch & SGATE_COOKIE_EPOCH_MASK)
+			<< SGATE_COOKIE_EPOCH_SHIFT |
+	       (optbits & SGATE_COOKIE_OPT_MASK) << SGATE_COOKIE_OPT_SHIFT |
+	       SGATE_COOKIE_MAC(key, f, client_isn, epoch,
+				sgate_cookie_tag(optbits, ts_ok, f->ipv6));
+}
+
+/*
+ * The epoch a cookie was made in, given the current one; returns false when
+ * its epoch id names neither the current nor the previous epoch (stale).
+ */
+static __always_inline bool
+sgate_cookie_epoch(__u32 cookie, __u64 now_epoch, __u64 *epoch)
+{
+	__u64 age = (now_epoch - (cookie >> SGATE_COOKIE_EPOCH_SHIFT)) &
+		    SGATE_COOKIE_EPOCH_MASK;
+
+	if (age >= SGATE_EPOCHS_ACCEPTED || age > now_epoch)
+		return false;
+	*epoch = now_epoch - age;
+	return true;
+}
+
+enum sgate_cookie_verdict {
+	SGATE_COOKIE_VALID = 0,
+	SGATE_COOKIE_STALE,	/* epoch id outside the accepted window */
+	SGATE_COOKIE_BAD_MAC,
+};
+
+static __always_inline enum sgate_cookie_verdict
+sgate_cookie_check(const struct sgate_keyring *ring,
+		   const struct sgate_flow *f, __u32 client_isn, __u32 cookie,
+		   __u64 now_epoch, __u8 ts_ok)
+{
+	const struct sgate_siphash_key *key;
+	__u32 optbits = (cookie >> SGATE_COOKIE_OPT_SHIFT) &
+			SGATE_COOKIE_OPT_MASK;
+	__u64 epoch;
+
+	if (!sgate_cookie_epoch(cookie, now_epoch, &epoch))
+		return SGATE_COOKIE_STALE;
+	key = sgate_keyring_key_for(ring, epoch);
+	if (!key)
+		return SGATE_COOKIE_STALE;
+	if (SGATE_COOKIE_MAC(key, f, client_isn, epoch,
+			     sgate_cookie_tag(optbits, ts_ok, f->ipv6)) !=
+	    (cookie & SGATE_COOKIE_MAC_MASK))
+		return SGATE_COOKIE_BAD_MAC;
+	return SGATE_COOKIE_VALID;
+}
+
+#endif /* SGATE_COOKIE_H */
