@@ -54,7 +54,7 @@ sgate_siphash_words(const struct sgate_siphash_key *key, const __u64 *w,
 	__u64 last = (__u64)(nwords * 8) << 56;
 	int i;
 
-#pragma unroll
+SGATE_UNROLL
 	for (i = 0; i < nwords; i++) {
 		v3 ^= w[i];
 		SGATE_SIPROUND(v0, v1, v2, v3);

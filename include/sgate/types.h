@@ -15,6 +15,13 @@
 #include <stdbool.h>
 #endif
 
+/* BPF needs constant-bound loops unrolled; other compilers decide alone. */
+#ifdef __clang__
+#define SGATE_UNROLL _Pragma("unroll")
+#else
+#define SGATE_UNROLL
+#endif
+
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif

@@ -1,0 +1,881 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF_PROG_RUN packet tests: bytes in, verdict and exact bytes out.
+ *
+ * Frames are built by tests/lib/packet.c, checksums verified by its own
+ * RFC 1071 routine, and expected cookies computed with libsodium's SipHash
+ * over the MAC input as Documentation/cookie-format.md spells it, so the
+ * gate's own codec is never its own judge.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "sgate/abi.h"
+#include "sgate.skel.h"
+#include "../lib/packet.h"
+
+enum { EPOCH_SECONDS = 60, MSS4 = 1460, MSS6 = 1440, WSCALE = 7,
+       SYN_WINDOW = 64240 };
+
+static struct sgate_bpf *skel;
+static struct sgate_keyring ring;
+static struct sgate_config cfg;
+
+static const uint8_t linux_opts[20] = {
+	0x02, 0x04, 0x05, 0xb4,			/* MSS 1460 */
+	0x04, 0x02,				/* SACK permitted */
+	0x08, 0x0a, 0x01, 0x02, 0x03, 0x04,	/* TSval 0x01020304 */
+	0x00, 0x00, 0x00, 0x00,			/* TSecr 0 */
+	0x01, 0x03, 0x03, 0x0a,			/* NOP, WS 10 */
+};
+
+static const uint8_t windows_opts[12] = {
+	0x02, 0x04, 0x05, 0xb4,	/* MSS 1460 */
+	0x01, 0x03, 0x03, 0x08,	/* NOP, WS 8 */
+	0x01, 0x01, 0x04, 0x02,	/* NOP, NOP, SACK permitted */
+};
+
+static uint64_t now_epoch(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec) /
+	       ((uint64_t)EPOCH_SECONDS * 1000000000ULL);
+}
+
+/* Stay clear of an epoch boundary so the test and the program agree. */
+static uint64_t settled_epoch(void)
+{
+	struct timespec ts;
+	uint64_t ns, period = (uint64_t)EPOCH_SECONDS * 1000000000ULL;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (period - ns % period < 2000000000ULL)
+		sleep(3);
+	return now_epoch();
+}
+
+static void write_config(uint32_t features)
+{
+	uint32_t zero = 0;
+
+	cfg.features = features;
+	assert_int_equal(bpf_map__update_elem(skel->maps.sgate_config, &zero,
+					      sizeof(zero), &cfg, sizeof(cfg),
+					      0), 0);
+}
+
+static int setup(void **state)
+{
+	uint32_t zero = 0, sel = 0;
+	int i;
+
+	(void)state;
+	if (sodium_init() < 0)
+		return -1;
+	skel = sgate_bpf__open_and_load();
+	if (!skel) {
+		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.abi_version = SGATE_ABI_VERSION;
+	cfg.mss_v4 = MSS4;
+	cfg.mss_v6 = MSS6;
+	cfg.rcv_wscale = WSCALE;
+	cfg.syn_window = SYN_WINDOW;
+	cfg.epoch_ns = (uint64_t)EPOCH_SECONDS * 1000000000ULL;
+	cfg.ports[80 / 32] |= 1U << (80 % 32);
+	cfg.ports[443 / 32] |= 1U << (443 % 32);
+
+	memset(&ring, 0, sizeof(ring));
+	for (i = 0; i < 16; i++)
+		((uint8_t *)ring.m[0].key.k)[i] = (uint8_t)(0xa0 + i);
+	ring.m[0].first_epoch = 0;
+	ring.m[1].first_epoch = ~0ULL;
+	ring.m[2].first_epoch = ~0ULL;
+	ring.serial = 1;
+	if (bpf_map__update_elem(skel->maps.sgate_keys, &zero, sizeof(zero),
+				 &ring, sizeof(ring), 0) ||
+	    bpf_map__update_elem(skel->maps.sgate_key_sel, &zero, sizeof(zero),
+				 &sel, sizeof(sel), 0))
+		return -1;
+	cfg.features = SGATE_FEAT_SACK | SGATE_FEAT_TS | SGATE_FEAT_WSCALE |
+		       SGATE_FEAT_ECN;
+	return bpf_map__update_elem(skel->maps.sgate_config, &zero,
+				    sizeof(zero), &cfg, sizeof(cfg), 0);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sgate_bpf__destroy(skel);
+	return 0;
+}
+
+static int reset_features(void **state)
+{
+	(void)state;
+	write_config(SGATE_FEAT_SACK | SGATE_FEAT_TS | SGATE_FEAT_WSCALE |
+		     SGATE_FEAT_ECN);
+	return 0;
+}
+
+static uint64_t counter(enum sgate_stat stat)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	struct sgate_stats per[ncpu];
+	uint32_t zero = 0;
+	uint64_t sum = 0;
+
+	assert_int_equal(bpf_map__lookup_elem(skel->maps.sgate_stats, &zero,
+					      sizeof(zero), per, sizeof(per),
+					      0), 0);
+	for (i = 0; i < ncpu; i++)
+		sum += per[i].count[stat];
+	return sum;
+}
+
+struct run {
+	int verdict;
+	uint8_t out[PKT_MAX + 64];
+	uint32_t len;		/* frame bytes after the metadata */
+	struct sgate_meta meta;
+	int has_meta;
+};
+
+static void run_xdp(const uint8_t *in, size_t len, struct run *r)
+{
+	struct xdp_md ctx_in = { .data_end = (uint32_t)len }, ctx_out = {};
+	uint8_t raw[sizeof(r->out)];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
+		    .data_size_in = (uint32_t)len, .data_out = raw,
+		    .data_size_out = sizeof(raw), .ctx_in = &ctx_in,
+		    .ctx_size_in = sizeof(ctx_in), .ctx_out = &ctx_out,
+		    .ctx_size_out = sizeof(ctx_out));
+	uint32_t metalen;
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(bpf_prog_test_run_opts(
+				 bpf_program__fd(skel->progs.sgate_xdp), &opts),
+			 0);
+	r->verdict = (int)opts.retval;
+	/* The kernel returns metadata and frame together, meta first. */
+	metalen = ctx_out.data - ctx_out.data_meta;
+	assert_true(metalen <= opts.data_size_out);
+	r->len = opts.data_size_out - metalen;
+	memcpy(r->out, raw + metalen, r->len);
+	if (metalen == sizeof(struct sgate_meta)) {
+		memcpy(&r->meta, raw, sizeof(r->meta));
+		r->has_meta = 1;
+	}
+}
+
+/* The MAC as the document defines it, computed by libsodium. */
+static uint32_t expected_mac(const struct pkt_spec *s, uint32_t isn,
+			     uint64_t epoch, uint32_t optbits, int ts_ok)
+{
+	uint8_t in[48], key[16], out[8];
+	uint32_t tag = optbits | (uint32_t)ts_ok << 6 |
+		       (uint32_t)s->ipv6 << 7 | 1U << 8;
+	size_t n = 0, alen = s->ipv6 ? 16 : 4;
+	uint64_t h;
+	int i;
+
+	memcpy(in + n, s->saddr, alen);
+	n += alen;
+	memcpy(in + n, s->daddr, alen);
+	n += alen;
+	put16(in + n, s->sport);
+	put16(in + n + 2, s->dport);
+	for (i = 0; i < 4; i++)		/* ISN, epoch, tag: little-endian */
+		in[n + 4 + i] = (uint8_t)(isn >> (8 * i));
+	for (i = 0; i < 4; i++)
+		in[n + 8 + i] = (uint8_t)(epoch >> (8 * i));
+	for (i = 0; i < 4; i++)
+		in[n + 12 + i] = (uint8_t)(tag >> (8 * i));
+	n += 16;
+	memcpy(key, ring.m[0].key.k, 16);
+	crypto_shorthash_siphash24(out, in, n, key);
+	h = 0;
+	for (i = 7; i >= 0; i--)
+		h = h << 8 | out[i];
+	return (uint32_t)(h & 0xffffff);
+}
+
+static uint32_t expected_cookie(const struct pkt_spec *s, uint64_t epoch,
+				uint32_t optbits, int ts_ok)
+{
+	return (uint32_t)(epoch & 3) << 30 | optbits << 24 |
+	       expected_mac(s, s->seq, epoch, optbits, ts_ok);
+}
+
+static const uint8_t *l4_of(const struct run *r, const struct pkt_spec *s)
+{
+	const uint8_t *l3 = r->out + pkt_l3off(s);
+
+	return l3 + (s->ipv6 ? 40 : 20);
+}
+
+/* Everything a correct SYN-ACK to spec s must be; returns its options. */
+static const uint8_t *check_synack(const struct run *r,
+				   const struct pkt_spec *s, size_t optlen,
+				   uint32_t cookie, int ecn)
+{
+	size_t l3off = pkt_l3off(s), l3len = s->ipv6 ? 40 : 20;
+	const uint8_t *l3 = r->out + l3off, *th = l4_of(r, s);
+
+	assert_int_equal(r->verdict, XDP_TX);
+	assert_int_equal(r->len, l3off + l3len + 20 + optlen);
+	assert_memory_equal(r->out, s->smac, 6);
+	assert_memory_equal(r->out + 6, s->dmac, 6);
+	if (!s->ipv6) {
+		assert_int_equal(r->out[l3off - 2] << 8 | r->out[l3off - 1],
+				 0x0800);
+		assert_int_equal(l3[0], 0x45);
+		assert_int_equal(l3[1], 0);
+		assert_int_equal(get16(l3 + 2), 20 + 20 + optlen);
+		assert_int_equal(get16(l3 + 6), 0x4000);
+		assert_int_equal(l3[8], 64);
+		assert_int_equal(l3[9], 6);
+		assert_memory_equal(l3 + 12, s->daddr, 4);
+		assert_memory_equal(l3 + 16, s->saddr, 4);
+		assert_true(ipv4_csum_ok(l3));
+	} else {
+		assert_int_equal(get32(l3), 0x60000000);
+		assert_int_equal(get16(l3 + 4), 20 + optlen);
+		assert_int_equal(l3[6], 6);
+		assert_int_equal(l3[7], 64);
+		assert_memory_equal(l3 + 8, s->daddr, 16);
+		assert_memory_equal(l3 + 24, s->saddr, 16);
+	}
+	assert_int_equal(get16(th), s->dport);
+	assert_int_equal(get16(th + 2), s->sport);
+	assert_int_equal(get32(th + 4), cookie);
+	assert_int_equal(get32(th + 8), s->seq + 1);
+	assert_int_equal(th[12] >> 4, (20 + optlen) / 4);
+	assert_int_equal(th[13], TF_SYN | TF_ACK | (ecn ? TF_ECE : 0));
+	assert_int_equal(get16(th + 14), SYN_WINDOW);
+	assert_int_equal(get16(th + 18), 0);
+	assert_true(tcp_csum_ok(l3, s->ipv6, 20 + optlen));
+	return th + 20;
+}
+
+static void syn_linux(int ipv6)
+{
+	uint64_t before = counter(SGATE_STAT_SYN_ANSWERED), epoch;
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	const uint8_t *o;
+	struct run r;
+	size_t len;
+	/* MSS 1460 → v4 index 3 (1460); v6 capped at 1440 → index 2. */
+	uint32_t optbits = (ipv6 ? 2u : 3u) << 4 | 1u << 3 | 3u;
+
+	pkt_default(&s, ipv6);
+	s.opts = linux_opts;
+	s.optlen = sizeof(linux_opts);
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	o = check_synack(&r, &s, 20, expected_cookie(&s, epoch, optbits, 1), 0);
+	assert_int_equal(get32(o), 0x02040000u | (ipv6 ? MSS6 : MSS4));
+	assert_int_equal(get32(o + 4), 0x0402080a);
+	assert_int_equal(get32(o + 12), 0x01020304);	/* echoes TSval */
+	assert_int_equal(get32(o + 16), 0x01030300 | WSCALE);
+	assert_int_equal(counter(SGATE_STAT_SYN_ANSWERED), before + 1);
+}
+
+static void test_syn_linux_v4(void **state)
+{
+	(void)state;
+	syn_linux(0);
+}
+
+static void test_syn_linux_v6(void **state)
+{
+	(void)state;
+	syn_linux(1);
+}
+
+static void test_syn_windows(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	const uint8_t *o;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.opts = windows_opts;
+	s.optlen = sizeof(windows_opts);
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	/* No timestamps: the ISN alone keeps MSS, SACK and WS 8 exactly. */
+	o = check_synack(&r, &s, 12,
+			 expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 2u, 0),
+			 0);
+	assert_int_equal(get32(o), 0x020405b4);
+	assert_int_equal(get32(o + 4), 0x01010402);
+	assert_int_equal(get32(o + 8), 0x01030300 | WSCALE);
+}
+
+static void test_syn_without_options(void **state)
+{
+	uint64_t with = counter(SGATE_STAT_SYN_ANSWERED);
+	uint64_t without = counter(SGATE_STAT_SYN_ANSWERED_NO_MSS);
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	len = pkt_build(&s, frame);
+	assert_int_equal(len, 54);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	/* Index 0: the client's MSS defaults to 536; nothing else offered. */
+	if (r.len == 58) {
+		const uint8_t *o = check_synack(
+			&r, &s, 4, expected_cookie(&s, epoch, 0, 0), 0);
+
+		assert_int_equal(get32(o), 0x020405b4);
+		assert_int_equal(counter(SGATE_STAT_SYN_ANSWERED), with + 1);
+	} else {
+		check_synack(&r, &s, 0, expected_cookie(&s, epoch, 0, 0), 0);
+		assert_int_equal(counter(SGATE_STAT_SYN_ANSWERED_NO_MSS),
+				 without + 1);
+	}
+}
+
+static void test_syn_ecn(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.flags = TF_SYN | TF_ECE | TF_CWR;
+	s.opts = windows_opts;
+	s.optlen = sizeof(windows_opts);
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	check_synack(&r, &s, 12,
+		     expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 1u << 2 | 2u,
+				     0),
+		     1);
+}
+
+static void test_syn_features_off(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	const uint8_t *o;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	write_config(0);
+	pkt_default(&s, 0);
+	s.flags = TF_SYN | TF_ECE | TF_CWR;
+	s.opts = linux_opts;
+	s.optlen = sizeof(linux_opts);
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	/* The host allows nothing: only our MSS goes back, no ECE. */
+	o = check_synack(&r, &s, 4, expected_cookie(&s, epoch, 3u << 4, 0), 0);
+	assert_int_equal(get32(o), 0x020405b4);
+}
+
+static void test_syn_ip_options_stripped(void **state)
+{
+	static const uint8_t ipopts[4] = { 1, 1, 1, 0 };
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.ipopts = ipopts;
+	s.ipoptlen = sizeof(ipopts);
+	s.opts = linux_opts;
+	s.optlen = sizeof(linux_opts);
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	check_synack(&r, &s, 20,
+		     expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 3u, 1), 0);
+}
+
+static void test_syn_ipv6_extension_header(void **state)
+{
+	/* Hop-by-hop, next header TCP, PadN to 8 bytes. */
+	static const uint8_t hbh[8] = { 6, 0, 1, 4, 0, 0, 0, 0 };
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 1);
+	s.ext = hbh;
+	s.extlen = sizeof(hbh);
+	s.ext_first = 0;
+	s.opts = windows_opts;
+	s.optlen = sizeof(windows_opts);
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	/* MSS 1460 capped at our IPv6 MSS 1440: index 2. */
+	check_synack(&r, &s, 12,
+		     expected_cookie(&s, epoch, 2u << 4 | 1u << 3 | 2u, 0), 0);
+}
+
+static void test_syn_vlan(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.vlans = 2;
+	s.opts = windows_opts;
+	s.optlen = sizeof(windows_opts);
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	check_synack(&r, &s, 12,
+		     expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 2u, 0), 0);
+	assert_memory_equal(r.out + 12, frame + 12, 8);	/* tags kept */
+}
+
+static void test_syn_payload_cut(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.opts = windows_opts;
+	s.optlen = sizeof(windows_opts);
+	s.paylen = 100;
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	check_synack(&r, &s, 12,
+		     expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 2u, 0), 0);
+}
+
+static void test_syn_bad_option_length(void **state)
+{
+	/* MSS with length 0: the walk stops there, as Linux's does. */
+	static const uint8_t bad[8] = { 0x04, 0x02, 0x02, 0x00, 1, 1, 1, 1 };
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	uint64_t epoch;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.opts = bad;
+	s.optlen = sizeof(bad);
+	len = pkt_build(&s, frame);
+	epoch = settled_epoch();
+	run_xdp(frame, len, &r);
+	/* SACK was parsed before the bad option; MSS defaults to 536. */
+	check_synack(&r, &s, 8, expected_cookie(&s, epoch, 1u << 3, 0), 0);
+}
+
+/* Answer a SYN, then build the client's final ACK for it. */
+static size_t final_ack(int ipv6, int with_ts, uint8_t *frame,
+			struct pkt_spec *s)
+{
+	static uint8_t ts_opts[12] = { 1, 1, 8, 10 };
+	uint8_t syn[PKT_MAX];
+	struct run r;
+	const uint8_t *th;
+	size_t len;
+
+	pkt_default(s, ipv6);
+	s->opts = linux_opts;
+	s->optlen = sizeof(linux_opts);
+	len = pkt_build(s, syn);
+	run_xdp(syn, len, &r);
+	assert_int_equal(r.verdict, XDP_TX);
+	th = l4_of(&r, s);
+
+	s->flags = TF_ACK;
+	s->ack = get32(th + 4) + 1;
+	s->seq += 1;
+	if (with_ts) {
+		put32(ts_opts + 4, 0x01020305);		/* client TSval */
+		memcpy(ts_opts + 8, th + 20 + 8, 4);	/* echo our TSval */
+		s->opts = ts_opts;
+		s->optlen = sizeof(ts_opts);
+	} else {
+		s->opts = NULL;
+		s->optlen = 0;
+	}
+	return pkt_build(s, frame);
+}
+
+static void ack_valid(int ipv6)
+{
+	uint64_t before = counter(SGATE_STAT_COOKIE_VALID);
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	settled_epoch();
+	len = final_ack(ipv6, 1, frame, &s);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_PASS);
+	assert_int_equal(r.len, len);
+	assert_memory_equal(r.out, frame, len);
+	assert_int_equal(counter(SGATE_STAT_COOKIE_VALID), before + 1);
+	assert_true(r.has_meta);
+	assert_int_equal(r.meta.magic, SGATE_META_MAGIC);
+	assert_int_equal(r.meta.mss, ipv6 ? 1440 : 1460);
+	assert_int_equal(r.meta.snd_wscale, 10);
+	assert_int_equal(r.meta.flags & ~SGATE_META_IPV6,
+			 SGATE_META_WSCALE | SGATE_META_SACK | SGATE_META_TS);
+	assert_int_equal(!!(r.meta.flags & SGATE_META_IPV6), ipv6);
+	assert_int_equal(r.meta.tsval, 0x01020305);
+	assert_int_equal(r.meta.l3off, 14);
+	assert_int_equal(r.meta.l4off, ipv6 ? 54 : 34);
+}
+
+static void test_ack_valid_v4(void **state)
+{
+	(void)state;
+	ack_valid(0);
+}
+
+static void test_ack_valid_v6(void **state)
+{
+	(void)state;
+	ack_valid(1);
+}
+
+static void test_ack_timestamps_missing(void **state)
+{
+	uint64_t before = counter(SGATE_STAT_COOKIE_BAD_MAC);
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	(void)state;
+	settled_epoch();
+	/* Timestamps were agreed in the SYN-ACK; an ACK without them lies. */
+	len = final_ack(0, 0, frame, &s);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_DROP);
+	assert_int_equal(counter(SGATE_STAT_COOKIE_BAD_MAC), before + 1);
+}
+
+static void test_ack_forged(void **state)
+{
+	uint64_t bad = counter(SGATE_STAT_COOKIE_BAD_MAC);
+	uint64_t stale = counter(SGATE_STAT_COOKIE_STALE);
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	uint32_t i;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.flags = TF_ACK;
+	for (i = 0; i < 1000; i++) {
+		s.seq = 0x9e3779b9u * i;
+		s.ack = 0x7f4a7c15u * (i + 1) ^ (i << 7);
+		s.sport = (uint16_t)(1024 + i);
+		len = pkt_build(&s, frame);
+		run_xdp(frame, len, &r);
+		assert_int_equal(r.verdict, XDP_DROP);
+		assert_false(r.has_meta);
+	}
+	assert_int_equal(counter(SGATE_STAT_COOKIE_BAD_MAC) - bad +
+				 counter(SGATE_STAT_COOKIE_STALE) - stale,
+			 1000);
+}
+
+static void ack_from_epoch(uint64_t epoch, int expect_pass)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	pkt_default(&s, 0);
+	s.flags = TF_ACK;
+	s.seq = 0x55667788;
+	s.ack = (uint32_t)(epoch & 3) << 30 | 3u << 28 |
+		expected_mac(&s, s.seq - 1, epoch, 3u << 4, 0);
+	s.ack += 1;
+	len = pkt_build(&s, frame);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, expect_pass ? XDP_PASS : XDP_DROP);
+}
+
+static void test_ack_epochs(void **state)
+{
+	uint64_t stale = counter(SGATE_STAT_COOKIE_STALE), e;
+
+	(void)state;
+	e = settled_epoch();
+	ack_from_epoch(e, 1);
+	ack_from_epoch(e - 1, 1);	/* the previous epoch is accepted */
+	ack_from_epoch(e - 2, 0);	/* older is stale */
+	ack_from_epoch(e - 3, 0);
+	ack_from_epoch(e + 1, 0);	/* and so is the future */
+	assert_int_equal(counter(SGATE_STAT_COOKIE_STALE), stale + 3);
+}
+
+static void test_ack_established_passes(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	uint16_t lport, cport;
+	uint64_t before = counter(SGATE_STAT_PASS_ESTABLISHED);
+	int l, c, acc;
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	(void)state;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	lport = ntohs(a.sin_port);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	acc = accept(l, NULL, NULL);
+	assert_true(acc >= 0);
+	assert_int_equal(getsockname(c, (struct sockaddr *)&a, &alen), 0);
+	cport = ntohs(a.sin_port);
+
+	cfg.ports[lport / 32] |= 1U << (lport % 32);
+	write_config(cfg.features);
+	pkt_default(&s, 0);
+	memcpy(s.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s.sport = cport;
+	s.dport = lport;
+	s.flags = TF_ACK | TF_PSH;
+	s.ack = 12345;
+	s.paylen = 10;
+	len = pkt_build(&s, frame);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_PASS);
+	assert_int_equal(counter(SGATE_STAT_PASS_ESTABLISHED), before + 1);
+
+	/* A flow the stack does not know, to the same port: judged, dropped. */
+	s.sport = (uint16_t)(cport ^ 0x5555);
+	len = pkt_build(&s, frame);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_DROP);
+
+	cfg.ports[lport / 32] &= ~(1U << (lport % 32));
+	write_config(cfg.features);
+	close(acc);
+	close(c);
+	close(l);
+}
+
+/* A frame the gate must leave alone (or drop), counted under stat. */
+static void expect_at(int line, const uint8_t *frame, size_t len,
+		      int verdict, enum sgate_stat stat)
+{
+	uint64_t before = counter(stat);
+	struct run r;
+
+	run_xdp(frame, len, &r);
+	if (r.verdict != verdict)
+		fail_msg("line %d: verdict %d, expected %d (%s)", line,
+			 r.verdict, verdict, sgate_stat_name(stat));
+	if (verdict == XDP_PASS) {
+		assert_int_equal(r.len, len);
+		assert_memory_equal(r.out, frame, len);
+	}
+	if (counter(stat) != before + 1)
+		fail_msg("line %d: counter %s did not move", line,
+			 sgate_stat_name(stat));
+}
+
+#define expect(...) expect_at(__LINE__, __VA_ARGS__)
+
+static void test_pass_and_drop_verdicts(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.dport = 8080;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_PROTECTED);
+
+	pkt_default(&s, 0);
+	len = pkt_build(&s, frame);
+	frame[12] = 0x08;	/* ARP */
+	frame[13] = 0x06;
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_IP);
+	frame[12] = 0x08;	/* IPv4, but cut inside the IP header */
+	frame[13] = 0x00;
+	expect(frame, 16, XDP_PASS, SGATE_STAT_PASS_TRUNCATED);
+
+	pkt_default(&s, 0);
+	len = pkt_build(&s, frame);
+	frame[14 + 9] = 17;	/* UDP */
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_TCP);
+	frame[14 + 9] = 6;	/* TCP, cut before the destination port */
+	expect(frame, 14 + 20 + 2, XDP_PASS, SGATE_STAT_PASS_TRUNCATED);
+
+	pkt_default(&s, 0);
+	s.frag = 0x0010;	/* a later fragment: no ports to judge */
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_FRAGMENT);
+
+	pkt_default(&s, 0);
+	s.frag = 0x2000;	/* first fragment to a protected port */
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_FRAGMENT);
+
+	pkt_default(&s, 0);
+	len = pkt_build(&s, frame);
+	frame[14 + 20 + 12] = 0x40;	/* data offset 4 */
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
+
+	pkt_default(&s, 0);
+	s.paylen = 10;
+	len = pkt_build(&s, frame);
+	/* IP total length beyond the frame: the frame lost bytes. */
+	expect(frame, len - 5, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
+	/* Cut inside the TCP header: the stack discards it cheaply. */
+	expect(frame, len - 20, XDP_PASS, SGATE_STAT_PASS_TRUNCATED);
+
+	pkt_default(&s, 0);
+	s.flags = TF_SYN | TF_RST;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
+	s.flags = TF_SYN | TF_FIN;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
+	s.flags = TF_RST;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_OTHER_FLAGS);
+}
+
+static void test_bogus_sources(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	size_t len;
+
+	(void)state;
+	pkt_default(&s, 0);
+	s.smac[0] = 0x01;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_BOGUS_SOURCE);
+
+	pkt_default(&s, 0);
+	memcpy(s.saddr, s.daddr, 4);
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_BOGUS_SOURCE);
+
+	pkt_default(&s, 0);
+	memcpy(s.saddr, (uint8_t[]){ 127, 0, 0, 9 }, 4);
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_BOGUS_SOURCE);
+
+	pkt_default(&s, 0);
+	memcpy(s.saddr, (uint8_t[]){ 255, 255, 255, 255 }, 4);
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_BOGUS_SOURCE);
+
+	pkt_default(&s, 1);
+	s.saddr[0] = 0xff;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_BOGUS_SOURCE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_syn_linux_v4),
+		cmocka_unit_test(test_syn_linux_v6),
+		cmocka_unit_test(test_syn_windows),
+		cmocka_unit_test(test_syn_without_options),
+		cmocka_unit_test(test_syn_ecn),
+		cmocka_unit_test_teardown(test_syn_features_off,
+					  reset_features),
+		cmocka_unit_test(test_syn_ip_options_stripped),
+		cmocka_unit_test(test_syn_ipv6_extension_header),
+		cmocka_unit_test(test_syn_vlan),
+		cmocka_unit_test(test_syn_payload_cut),
+		cmocka_unit_test(test_syn_bad_option_length),
+		cmocka_unit_test(test_ack_valid_v4),
+		cmocka_unit_test(test_ack_valid_v6),
+		cmocka_unit_test(test_ack_timestamps_missing),
+		cmocka_unit_test(test_ack_forged),
+		cmocka_unit_test(test_ack_epochs),
+		cmocka_unit_test(test_ack_established_passes),
+		cmocka_unit_test(test_pass_and_drop_verdicts),
+		cmocka_unit_test(test_bogus_sources),
+	};
+
+	if (geteuid() != 0) {
+		printf("SKIP: BPF_PROG_RUN packet tests need root\n");
+		return 77;
+	}
+	return cmocka_run_group_tests_name("xdp packet tests", tests, setup,
+					   teardown);
+}
