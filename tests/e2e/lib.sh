@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the end-to-end tests and the demo: a throwaway pair of network
+# namespaces joined by veth, the gate on the server's side.
+#
+#   client ns  $CDEV 10.77.0.1 fd77::1  <-- veth -->  $SDEV 10.77.0.2 fd77::2  server ns
+#
+# Commands run in a namespace through nsenter, not `ip netns exec`, which
+# would remount /sys and hide the gate's pins under /sys/fs/bpf.
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$TOP/build}
+SGATE=${SGATE:-$BUILD/sgate}
+ID=${ID:-$$}
+SNS=sgS$ID
+CNS=sgC$ID
+SDEV=sgs$ID
+CDEV=sgc$ID
+SADDR=10.77.0.2
+CADDR=10.77.0.1
+SADDR6=fd77::2
+CADDR6=fd77::1
+
+S() { nsenter --net=/run/netns/"$SNS" "$@"; }
+C() { nsenter --net=/run/netns/"$CNS" "$@"; }
+
+netns_up() {
+	ip netns add "$SNS" || return 1
+	ip netns add "$CNS" || return 1
+	ip link add "$SDEV" netns "$SNS" type veth peer name "$CDEV" netns "$CNS" || return 1
+	S ip link set lo up
+	C ip link set lo up
+	S ip addr add "$SADDR/16" dev "$SDEV"
+	C ip addr add "$CADDR/16" dev "$CDEV"
+	S ip addr add "$SADDR6/64" dev "$SDEV" nodad
+	C ip addr add "$CADDR6/64" dev "$CDEV" nodad
+	S ip link set "$SDEV" up
+	C ip link set "$CDEV" up
+	# veth delivers XDP_TX frames only to a peer that runs XDP itself.
+	C ip link set dev "$CDEV" xdp obj "$BUILD/xdp_pass.bpf.o" sec xdp || return 1
+	# Let neighbour discovery settle before anything is measured.
+	C ping -c1 -W2 "$SADDR" >/dev/null 2>&1
+	C ping -6 -c1 -W2 "$SADDR6" >/dev/null 2>&1
+	return 0
+}
+
+netns_down() {
+	S "$SGATE" detach "$SDEV" >/dev/null 2>&1
+	ip netns pids "$SNS" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns pids "$CNS" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$SNS" 2>/dev/null
+	ip netns del "$CNS" 2>/dev/null
+	return 0
+}
+
+# MAC address of a device in a namespace.
+mac_of() { "$1" cat /sys/class/net/"$2"/address 2>/dev/null || "$1" ip -br link show "$2" | awk '{print $3}'; }
+
+# A TcpExt counter (e.g. SyncookiesSent) or Tcp counter (e.g. OutRsts) in ns.
+tcpext() { "$1" awk -v k="$2" '/^TcpExt:/ { if (!h) { split($0, n); h = 1 } else { split($0, v); for (i in n) if (n[i] == k) print v[i] } }' /proc/net/netstat; }
+tcpsnmp() { "$1" awk -v k="$2" '/^Tcp:/ { if (!h) { split($0, n); h = 1 } else { split($0, v); for (i in n) if (n[i] == k) print v[i] } }' /proc/net/snmp; }
+
+# One gate counter, from the agent's JSON.
+gate_stat() {
+	S "$SGATE" stats "$SDEV" --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+dev = next(iter(d.values())) if sys.argv[2] not in d else d[sys.argv[2]]
+print(dev[sys.argv[1]])' "$1" "$SDEV"
+}
+
+# Window scale the gate keeps for a client that offered ws (cookie.h).
+ws_rounded() {
+	local ws=$1
+	if [ "$ws" -ge 10 ]; then echo 10
+	elif [ "$ws" -ge 8 ]; then echo 8
+	elif [ "$ws" -ge 6 ]; then echo 6
+	else echo none; fi
+}
+
+# Wait until a TCP port listens in the server namespace.
+wait_listen() {
+	local i
+	for i in $(seq 50); do
+		S ss -Hltn "sport = :$1" | grep -q LISTEN && return 0
+		sleep 0.1
+	done
+	return 1
+}

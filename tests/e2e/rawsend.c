@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Crafted frames onto a device, for the end-to-end tests and the demo.
+ * Every run is bounded in packets and in seconds.
+ *
+ *   rawsend DEV DSTMAC SRC DST PORT MODE COUNT [SECONDS]
+ *
+ * MODE
+ *   synflood   SYNs with Linux options from random sources in SRC's /16
+ *              (their SYN-ACKs die at the sender's stack: not its addresses)
+ *   forgedack  ACKs with random sequence and acknowledgement numbers,
+ *              from SRC with random source ports
+ *   syn54      one 54-byte SYN with no options from SRC; waits for the
+ *              SYN-ACK and checks it (checksums, flags, ack number)
+ *
+ * Prints "sent=N seconds=S" (and for syn54 "synack ok optlen=L").
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/packet.h"
+
+static const uint8_t linux_opts[20] = {
+	0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0, 0, 0, 1,
+	0, 0, 0, 0, 0x01, 0x03, 0x03, 0x07,
+};
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
+}
+
+static int syn54_reply(int fd, const struct pkt_spec *s)
+{
+	uint8_t buf[2048];
+	double deadline = now_s() + 3;
+
+	while (now_s() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		const uint8_t *ip = buf + 14, *th = buf + 34;
+		ssize_t n;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 54 || get16(buf + 12) != 0x0800 || ip[9] != 6 ||
+		    memcmp(ip + 12, s->daddr, 4) || get16(th) != s->dport ||
+		    get16(th + 2) != s->sport)
+			continue;
+		if (th[13] != (TF_SYN | TF_ACK) || get32(th + 8) != s->seq + 1 ||
+		    !ipv4_csum_ok(ip) ||
+		    !tcp_csum_ok(ip, 0, (size_t)n - 34)) {
+			printf("synack bad flags=%#x ack=%#x\n", th[13],
+			       get32(th + 8));
+			return 1;
+		}
+		printf("synack ok optlen=%d\n", (th[12] >> 4) * 4 - 20);
+		return 0;
+	}
+	printf("synack none\n");
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	uint8_t frame[PKT_MAX], dmac[6];
+	struct pkt_spec s;
+	struct ifreq ifr = {};
+	double t0, limit;
+	long count, sent = 0;
+	const char *mode;
+	int fd, one = 1;
+	size_t len;
+
+	if (argc < 8) {
+		fprintf(stderr, "usage: rawsend DEV DSTMAC SRC DST PORT synflood|forgedack|syn54 COUNT [SECONDS]\n");
+		return 2;
+	}
+	mode = argv[6];
+	count = atol(argv[7]);
+	limit = argc > 8 ? atof(argv[8]) : 10;
+	pkt_default(&s, 0);
+	if (parse_mac(argv[2], dmac) || inet_pton(AF_INET, argv[3], s.saddr) != 1 ||
+	    inet_pton(AF_INET, argv[4], s.daddr) != 1) {
+		fprintf(stderr, "rawsend: bad MAC or address\n");
+		return 2;
+	}
+	memcpy(s.dmac, dmac, 6);
+	s.dport = (uint16_t)atoi(argv[5]);
+
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	if (fd < 0) {
+		perror("rawsend: socket");
+		return 1;
+	}
+	strncpy(ifr.ifr_name, argv[1], IFNAMSIZ - 1);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) || ioctl(fd, SIOCGIFINDEX, &ifr)) {
+		perror("rawsend: device");
+		return 1;
+	}
+	sll.sll_ifindex = ifr.ifr_ifindex;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		perror("rawsend: bind");
+		return 1;
+	}
+	ioctl(fd, SIOCGIFHWADDR, &ifr);
+	memcpy(s.smac, ifr.ifr_hwaddr.sa_data, 6);
+	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+
+	if (!strcmp(mode, "syn54")) {
+		s.sport = (uint16_t)(20000 + (getpid() % 20000));
+		s.seq = rnd();
+		len = pkt_build(&s, frame);
+		if (send(fd, frame, len, 0) != (ssize_t)len) {
+			perror("rawsend: send");
+			return 1;
+		}
+		printf("sent=1 seconds=0\n");
+		return syn54_reply(fd, &s);
+	}
+
+	t0 = now_s();
+	while (sent < count && now_s() - t0 < limit) {
+		if (!strcmp(mode, "synflood")) {
+			s.saddr[2] = (uint8_t)(rnd() % 254 + 1);
+			s.saddr[3] = (uint8_t)(rnd() % 254 + 1);
+			s.opts = linux_opts;
+			s.optlen = sizeof(linux_opts);
+			s.flags = TF_SYN;
+		} else if (!strcmp(mode, "forgedack")) {
+			s.flags = TF_ACK;
+			s.ack = rnd();
+		} else {
+			fprintf(stderr, "rawsend: unknown mode %s\n", mode);
+			return 2;
+		}
+		s.sport = (uint16_t)(1024 + rnd() % 60000);
+		s.seq = rnd();
+		len = pkt_build(&s, frame);
+		if (send(fd, frame, len, 0) == (ssize_t)len)
+			sent++;
+		else if (errno != ENOBUFS && errno != EAGAIN) {
+			perror("rawsend: send");
+			return 1;
+		}
+	}
+	printf("sent=%ld seconds=%.2f\n", sent, now_s() - t0);
+	return 0;
+}
