@@ -10,6 +10,7 @@
 
 SGATE_CODEC_HDRS  := $(wildcard include/sgate/*.h)
 SGATE_CODEC_TESTS := $(BUILD)/test_siphash $(BUILD)/test_cookie
+UNIT_TESTS        += $(SGATE_CODEC_TESTS)
 
 $(BUILD)/test_siphash: tests/unit/test_siphash.c $(SGATE_CODEC_HDRS)
 	@mkdir -p $(@D)
