@@ -7,16 +7,21 @@
  * The cookie is the ISN of our SYN-ACK; the client's final ACK returns it as
  * ack_seq - 1.  Most significant bit first:
  *
- *   31..30  epoch id       epoch mod 4; the verifier accepts the current and
- *                          the previous epoch only
- *   29..28  MSS index      client MSS, rounded down to sgate_mss_table()
- *   27      SACK-permitted
- *   26      ECN            the SYN asked for ECN (ECE+CWR) and we agreed
- *   25..24  wscale code    client window scale, rounded down, see
+ *   31      epoch id       epoch mod 2; the verifier accepts the current and
+ *                          the previous epoch, so one bit names either
+ *   30..29  MSS index      client MSS, rounded down to sgate_mss_table()
+ *   28      SACK-permitted
+ *   27      ECN            the SYN asked for ECN (ECE+CWR) and we agreed
+ *   26..25  wscale code    client window scale, rounded down, see
  *                          sgate_wscale_of_code()
- *   23..0   MAC            low 24 bits of SipHash-2-4 over the 4-tuple, the
+ *   24..0   MAC            low 25 bits of SipHash-2-4 over the 4-tuple, the
  *                          client ISN, the epoch number, the six option bits,
  *                          whether timestamps are in use and the family
+ *
+ * Every structural bit names something valid, so a forger gains nothing by
+ * choosing them: any forged ACK passes with probability 2^-25, whether the
+ * forger guesses blindly or copies bits from a SYN-ACK of its own.  A cookie
+ * from two epochs back carries the current epoch's id and fails its MAC.
  *
  * Whether timestamps are in use needs no ISN bit: once negotiated, every
  * segment carries them (RFC 7323), so the final ACK shows it, and the MAC
@@ -31,11 +36,11 @@
 enum {
 	SGATE_COOKIE_VERSION = 1,
 
-	SGATE_COOKIE_EPOCH_SHIFT = 30,
-	SGATE_COOKIE_EPOCH_MASK = 0x3,
-	SGATE_COOKIE_OPT_SHIFT = 24,
+	SGATE_COOKIE_EPOCH_SHIFT = 31,
+	SGATE_COOKIE_EPOCH_MASK = 0x1,
+	SGATE_COOKIE_OPT_SHIFT = 25,
 	SGATE_COOKIE_OPT_MASK = 0x3f,
-	SGATE_COOKIE_MAC_MASK = 0xffffff,
+	SGATE_COOKIE_MAC_MASK = 0x1ffffff,
 
 	/* Within the six option bits. */
 	SGATE_OPT_MSS_SHIFT = 4,
@@ -276,8 +281,9 @@ sgate_cookie_make(const struct sgate_siphash_key *key,
 }
 
 /*
- * The epoch a cookie was made in, given the current one; returns false when
- * its epoch id names neither the current nor the previous epoch (stale).
+ * The epoch a cookie was made in, given the current one: its id names the
+ * current epoch or the previous one.  False only when that would be before
+ * epoch 0.
  */
 static __always_inline bool
 sgate_cookie_epoch(__u32 cookie, __u64 now_epoch, __u64 *epoch)
@@ -293,7 +299,7 @@ sgate_cookie_epoch(__u32 cookie, __u64 now_epoch, __u64 *epoch)
 
 enum sgate_cookie_verdict {
 	SGATE_COOKIE_VALID = 0,
-	SGATE_COOKIE_STALE,	/* epoch id outside the accepted window */
+	SGATE_COOKIE_STALE,	/* no key for the epoch the cookie names */
 	SGATE_COOKIE_BAD_MAC,
 };
 

@@ -219,13 +219,13 @@ static uint32_t expected_mac(const struct pkt_spec *s, uint32_t isn,
 	h = 0;
 	for (i = 7; i >= 0; i--)
 		h = h << 8 | out[i];
-	return (uint32_t)(h & 0xffffff);
+	return (uint32_t)(h & 0x1ffffff);
 }
 
 static uint32_t expected_cookie(const struct pkt_spec *s, uint64_t epoch,
 				uint32_t optbits, int ts_ok)
 {
-	return (uint32_t)(epoch & 3) << 30 | optbits << 24 |
+	return (uint32_t)(epoch & 1) << 31 | optbits << 25 |
 	       expected_mac(s, s->seq, epoch, optbits, ts_ok);
 }
 
@@ -652,7 +652,7 @@ static void ack_from_epoch(uint64_t epoch, int expect_pass)
 	pkt_default(&s, 0);
 	s.flags = TF_ACK;
 	s.seq = 0x55667788;
-	s.ack = (uint32_t)(epoch & 3) << 30 | 3u << 28 |
+	s.ack = (uint32_t)(epoch & 1) << 31 | 3u << 29 |
 		expected_mac(&s, s.seq - 1, epoch, 3u << 4, 0);
 	s.ack += 1;
 	len = pkt_build(&s, frame);
@@ -662,16 +662,16 @@ static void ack_from_epoch(uint64_t epoch, int expect_pass)
 
 static void test_ack_epochs(void **state)
 {
-	uint64_t stale = counter(SGATE_STAT_COOKIE_STALE), e;
+	uint64_t bad = counter(SGATE_STAT_COOKIE_BAD_MAC), e;
 
 	(void)state;
 	e = settled_epoch();
 	ack_from_epoch(e, 1);
 	ack_from_epoch(e - 1, 1);	/* the previous epoch is accepted */
-	ack_from_epoch(e - 2, 0);	/* older is stale */
+	ack_from_epoch(e - 2, 0);	/* older names a newer epoch: bad MAC */
 	ack_from_epoch(e - 3, 0);
-	ack_from_epoch(e + 1, 0);	/* and so is the future */
-	assert_int_equal(counter(SGATE_STAT_COOKIE_STALE), stale + 3);
+	ack_from_epoch(e + 1, 0);	/* and so does the future */
+	assert_int_equal(counter(SGATE_STAT_COOKIE_BAD_MAC), bad + 3);
 }
 
 static void test_ack_established_passes(void **state)
