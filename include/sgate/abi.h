@@ -40,6 +40,18 @@ struct sgate_config {
  */
 enum { SGATE_KEYRING_SLOTS = 2 };
 
+/*
+ * Module mode: what the gate hands sgate.ko's kfuncs.  The module picks the
+ * key and the epoch; key bytes never leave it.
+ */
+struct sgate_mac_req {
+	struct sgate_flow flow;
+	__u32 client_isn;
+	__u32 cookie;		/* check only */
+	__u32 optbits;		/* make only: from sgate_cookie_encode_opts() */
+	__u32 ts_ok;
+};
+
 /* Data written by XDP in front of a verified final ACK, read by TC. */
 struct sgate_meta {
 	__u32 magic;
