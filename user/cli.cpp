@@ -1,0 +1,258 @@
+#include "cli.h"
+
+#include <algorithm>
+#include <array>
+
+#include "exit_status.h"
+#include "numbers.h"
+
+namespace sgate {
+
+namespace {
+
+struct CommandSpec {
+	Command command;
+	const char *name;
+	bool device_allowed;
+	bool device_required;
+};
+
+constexpr std::array kCommands = {
+        CommandSpec{Command::attach, "attach", true, true},
+        CommandSpec{Command::detach, "detach", true, true},
+        CommandSpec{Command::status, "status", false, false},
+        CommandSpec{Command::rotate, "rotate", true, false},
+        CommandSpec{Command::stats, "stats", true, false},
+};
+
+const CommandSpec *find_command(std::string_view name)
+{
+	for (const auto &spec : kCommands)
+		if (name == spec.name)
+			return &spec;
+	return nullptr;
+}
+
+bool is_help_flag(std::string_view arg)
+{
+	return arg == "--help" || arg == "-h";
+}
+
+// One option as written: "--name value" or "--name=value".
+struct Option {
+	std::string_view name;
+	std::optional<std::string_view> inline_value;
+};
+
+Option split_option(std::string_view arg)
+{
+	auto eq = arg.find('=');
+	if (eq == std::string_view::npos)
+		return {arg, std::nullopt};
+	return {arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+class ArgReader {
+public:
+	explicit ArgReader(const std::vector<std::string_view> &args) : args_(args) {}
+	bool done() const { return pos_ >= args_.size(); }
+	std::string_view next() { return args_[pos_++]; }
+
+	std::string_view value_of(const Option &opt)
+	{
+		if (opt.inline_value)
+			return *opt.inline_value;
+		if (done())
+			throw Failure(Exit::usage,
+			              "option " + std::string(opt.name) + " needs a value");
+		return next();
+	}
+
+private:
+	const std::vector<std::string_view> &args_;
+	std::size_t pos_ = 0;
+};
+
+std::string parse_pin_root(std::string_view text)
+{
+	if (text.empty())
+		throw Failure(Exit::usage, "--pin-root needs a directory");
+	return std::string(text);
+}
+
+void refuse_value(const Option &opt)
+{
+	if (opt.inline_value)
+		throw Failure(Exit::usage, "option " + std::string(opt.name) + " takes no value");
+}
+
+void once(std::vector<std::string_view> &seen, std::string_view name)
+{
+	if (std::find(seen.begin(), seen.end(), name) != seen.end())
+		throw Failure(Exit::usage, "option " + std::string(name) + " given twice");
+	seen.push_back(name);
+}
+
+XdpMode parse_xdp_mode(std::string_view text)
+{
+	if (text == "native")
+		return XdpMode::native;
+	if (text == "generic")
+		return XdpMode::generic;
+	throw Failure(Exit::usage,
+	              "--xdp-mode must be 'native' or 'generic', not '" + std::string(text) + "'");
+}
+
+// Options and the device after the command word.
+void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &inv)
+{
+	std::vector<std::string_view> seen;
+	bool options_ended = false, saw_ports = false;
+
+	while (!in.done()) {
+		std::string_view arg = in.next();
+		if (!options_ended && arg == "--") {
+			options_ended = true;
+			continue;
+		}
+		if (options_ended || arg.empty() || arg[0] != '-') {
+			if (!spec.device_allowed)
+				throw Failure(Exit::usage, std::string(spec.name) +
+				                                   " takes no device, got '" +
+				                                   std::string(arg) + "'");
+			if (inv.device)
+				throw Failure(Exit::usage, "more than one device given ('" +
+				                                   *inv.device + "', '" +
+				                                   std::string(arg) + "')");
+			if (!valid_device_name(arg))
+				throw Failure(Exit::usage,
+				              "'" + std::string(arg) +
+				                      "' is not a valid network device name");
+			inv.device = std::string(arg);
+			continue;
+		}
+		Option opt = split_option(arg);
+		once(seen, opt.name);
+		const bool attach = spec.command == Command::attach;
+		const bool stats = spec.command == Command::stats;
+		if (opt.name == "--pin-root") {
+			inv.pin_root = parse_pin_root(in.value_of(opt));
+		} else if (attach && opt.name == "--ports") {
+			inv.ports = parse_port_list(in.value_of(opt));
+			saw_ports = true;
+		} else if (attach && opt.name == "--xdp-mode") {
+			inv.xdp_mode = parse_xdp_mode(in.value_of(opt));
+		} else if (attach && opt.name == "--mss") {
+			inv.mss = static_cast<unsigned>(
+			        parse_number_in(in.value_of(opt), kMinMss, kMaxMss, "--mss"));
+		} else if (attach && opt.name == "--key-period") {
+			inv.key_period = static_cast<unsigned>(
+			        parse_number_in(in.value_of(opt), SGATE_MIN_EPOCH_SECONDS,
+			                        SGATE_MAX_EPOCH_SECONDS, "--key-period"));
+		} else if (stats && opt.name == "--json") {
+			refuse_value(opt);
+			inv.json = true;
+		} else if (stats && opt.name == "--watch") {
+			inv.watch_seconds = static_cast<unsigned>(
+			        parse_number_in(in.value_of(opt), 1, kMaxWatchSeconds, "--watch"));
+		} else {
+			throw Failure(Exit::usage, "unknown option '" + std::string(opt.name) +
+			                                   "' for " + spec.name);
+		}
+	}
+	if (spec.device_required && !inv.device)
+		throw Failure(Exit::usage, std::string(spec.name) + " needs a device");
+	if (spec.command == Command::attach && !saw_ports)
+		throw Failure(Exit::usage, "attach needs --ports, e.g. --ports 80,443");
+}
+
+// `sgate CMD ... --help` prints CMD's help even if the rest is wrong.
+std::optional<Invocation> help_request(const std::vector<std::string_view> &args)
+{
+	auto help = std::find_if(args.begin(), args.end(), is_help_flag);
+	auto end_of_options = std::find(args.begin(), args.end(), "--");
+	if (help == args.end() || help > end_of_options)
+		return std::nullopt;
+	Invocation inv;
+	inv.help = true;
+	for (auto it = args.begin(); it != help; ++it)
+		if (const CommandSpec *spec = find_command(*it)) {
+			inv.command = spec->command;
+			break;
+		}
+	return inv;
+}
+
+} // namespace
+
+const char *command_name(Command command)
+{
+	for (const auto &spec : kCommands)
+		if (spec.command == command)
+			return spec.name;
+	return "sgate";
+}
+
+const char *xdp_mode_name(XdpMode mode)
+{
+	return mode == XdpMode::native ? "native" : "generic";
+}
+
+bool valid_device_name(std::string_view name)
+{
+	constexpr std::size_t kIfNameSize = 16; // IFNAMSIZ, with its NUL
+	if (name.empty() || name.size() >= kIfNameSize || name == "." || name == "..")
+		return false;
+	return std::none_of(name.begin(), name.end(), [](char c) {
+		return c == '/' || c == ':' || c == ' ' || (c >= '\t' && c <= '\r');
+	});
+}
+
+Invocation parse_command_line(const std::vector<std::string_view> &args)
+{
+	if (auto help = help_request(args))
+		return *help;
+
+	Invocation inv;
+	ArgReader in(args);
+	std::vector<std::string_view> seen;
+
+	// Global options, then the command word.
+	while (!in.done()) {
+		std::string_view arg = in.next();
+		if (arg.empty() || arg[0] != '-') {
+			const CommandSpec *spec = find_command(arg);
+			if (!spec)
+				throw Failure(Exit::usage, "unknown command '" + std::string(arg) +
+				                                   "'\nTry 'sgate --help'.");
+			inv.command = spec->command;
+			try {
+				parse_command_options(in, *spec, inv);
+			} catch (const Failure &f) {
+				throw Failure(f.status(), std::string(f.what()) + "\nTry 'sgate " +
+				                                  spec->name + " --help'.");
+			}
+			return inv;
+		}
+		Option opt = split_option(arg);
+		try {
+			once(seen, opt.name);
+			if (opt.name == "--version" || opt.name == "-V") {
+				refuse_value(opt);
+				inv.version = true;
+			} else if (opt.name == "--pin-root") {
+				inv.pin_root = parse_pin_root(in.value_of(opt));
+			} else {
+				throw Failure(Exit::usage,
+				              "unknown option '" + std::string(opt.name) + "'");
+			}
+		} catch (const Failure &f) {
+			throw Failure(f.status(), std::string(f.what()) + "\nTry 'sgate --help'.");
+		}
+	}
+	if (!inv.version)
+		throw Failure(Exit::usage, "no command given\nTry 'sgate --help'.");
+	return inv;
+}
+
+} // namespace sgate

@@ -1,0 +1,189 @@
+// sgate attach: check, load, configure, attach, pin -- or undo it all.
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <linux/if_link.h>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// The skeleton compiles as C++ with g++ 12 as it is (bpftool 7.1 emits C++
+// helpers under __cplusplus), so no C wrapper is needed.
+#include "sgate.skel.h"
+
+#include "commands.h"
+#include "exit_status.h"
+#include "gate_config.h"
+#include "host_checks.h"
+#include "keyring.h"
+#include "pin_paths.h"
+#include "pinned_gate.h"
+#include "random_key.h"
+#include "rollback.h"
+#include "sysctl.h"
+#include "tc_ingress.h"
+
+namespace sgate {
+
+namespace {
+
+std::string why(int err)
+{
+	return std::strerror(err < 0 ? -err : err);
+}
+
+struct SkeletonDeleter {
+	void operator()(sgate_bpf *skel) const { sgate_bpf__destroy(skel); }
+};
+using Skeleton = std::unique_ptr<sgate_bpf, SkeletonDeleter>;
+
+Skeleton load_programs()
+{
+	Skeleton skel(sgate_bpf__open());
+	if (!skel)
+		throw Failure(Exit::failure, "cannot open sgate's BPF object: " + why(errno));
+	int err = sgate_bpf__load(skel.get());
+	if (err)
+		throw Failure(
+		        Exit::failure,
+		        "the kernel refused sgate's BPF programs: " + why(err) +
+		                " (libbpf's messages above say why; SGATE_DEBUG=1 shows more)");
+	return skel;
+}
+
+void update_map(const bpf_map *map, __u32 key, const void *value, const char *what)
+{
+	if (bpf_map_update_elem(bpf_map__fd(map), &key, value, BPF_ANY))
+		throw Failure(Exit::failure,
+		              std::string("cannot write the ") + what + ": " + why(errno));
+}
+
+void make_directory(const std::string &path, Rollback &rollback)
+{
+	if (mkdir(path.c_str(), 0700))
+		throw Failure(Exit::failure, "cannot create " + path + ": " + why(errno));
+	rollback.add([path] { rmdir(path.c_str()); });
+}
+
+void pin_object(int fd, const std::string &dir, const char *name, Rollback &rollback)
+{
+	const std::string path = dir + "/" + name;
+	if (bpf_obj_pin(fd, path.c_str()))
+		throw Failure(Exit::failure, "cannot pin " + path + ": " + why(errno));
+	rollback.add([path] { unlink(path.c_str()); });
+}
+
+sgate_config gate_config_for(const Invocation &inv, const std::string &device)
+{
+	GateParams params;
+	params.ports = inv.ports;
+	params.mtu = device_mtu(device);
+	params.mss_cap = inv.mss;
+	params.key_period_seconds = inv.key_period;
+	params.host = read_host_tcp_settings();
+	return make_gate_config(params);
+}
+
+void install_first_keyring(const sgate_bpf &skel)
+{
+	sgate_siphash_key key;
+	sgate_keyring ring;
+	const __u32 live_slot = 0, idle_slot = 1;
+	const sgate_keyring idle = empty_keyring();
+
+	random_key(key);
+	initial_keyring(key, ring);
+	wipe(key);
+	try {
+		update_map(skel.maps.sgate_keys, live_slot, &ring, "keyring");
+	} catch (...) {
+		wipe(ring);
+		throw;
+	}
+	wipe(ring);
+	update_map(skel.maps.sgate_keys, idle_slot, &idle, "idle keyring");
+	update_map(skel.maps.sgate_key_sel, 0, &live_slot, "key selector");
+}
+
+UniqueFd attach_xdp(int prog_fd, unsigned ifindex, const Invocation &inv, const std::string &device)
+{
+	bpf_link_create_opts opts{};
+	opts.sz = sizeof opts;
+	opts.flags = inv.xdp_mode == XdpMode::native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+	UniqueFd link(bpf_link_create(prog_fd, static_cast<int>(ifindex), BPF_XDP, &opts));
+	if (link)
+		return link;
+	const int err = errno;
+	if (err == EBUSY || err == EEXIST)
+		throw Failure(Exit::xdp_busy, "another XDP program was attached to " + device +
+		                                      " meanwhile: see 'bpftool net show dev " +
+		                                      device + "'");
+	if (inv.xdp_mode == XdpMode::native && err == EOPNOTSUPP)
+		throw Failure(Exit::failure, "the driver of " + device +
+		                                     " has no native XDP: use --xdp-mode generic");
+	throw Failure(Exit::failure,
+	              std::string("cannot attach the XDP program to ") + device + " in " +
+	                      xdp_mode_name(inv.xdp_mode) + " mode: " + why(err) +
+	                      (inv.xdp_mode == XdpMode::native ? " (try --xdp-mode generic)" : ""));
+}
+
+} // namespace
+
+void run_attach(const Invocation &inv)
+{
+	const std::string &device = *inv.device;
+
+	require_root();
+	const unsigned ifindex = device_index(device);
+	require_kernel_support();
+	require_syncookies();
+
+	const std::string root = pin_root(inv.pin_root);
+	prepare_pin_root(root);
+	UniqueFd lock = lock_pin_root(root);
+	UniqueFd link; // declared before the rollback, which uses it
+	Rollback rollback;
+	const std::string ns_dir = netns_dir(root);
+	rollback.add([ns_dir] { rmdir(ns_dir.c_str()); }); // only if left empty
+	const std::string dir = gate_dir(root, device);
+	if (gate_exists(root, device))
+		throw Failure(Exit::already_attached,
+		              device + " is already guarded by sgate (pins in " + dir +
+		                      "); to change its settings run 'sgate detach " + device +
+		                      "' first");
+	require_no_xdp_program(ifindex, device);
+
+	Skeleton skel = load_programs();
+	const sgate_config config = gate_config_for(inv, device);
+	update_map(skel->maps.sgate_config, 0, &config, "gate config");
+	install_first_keyring(*skel);
+
+	make_directory(dir, rollback);
+	link = attach_xdp(bpf_program__fd(skel->progs.sgate_xdp), ifindex, inv, device);
+	rollback.add([fd = link.get()] { bpf_link_detach(fd); });
+	pin_object(link.get(), dir, pin::xdp_link, rollback);
+
+	if (create_clsact(ifindex, device)) {
+		rollback.add([ifindex] { destroy_clsact(ifindex); });
+		make_directory(dir + "/" + pin::clsact_created, rollback);
+	}
+	const int tc_fd = bpf_program__fd(skel->progs.sgate_tc);
+	attach_tc_ingress(ifindex, device, tc_fd);
+	rollback.add([ifindex] { detach_tc_ingress(ifindex); });
+
+	pin_object(bpf_map__fd(skel->maps.sgate_config), dir, pin::config, rollback);
+	pin_object(bpf_map__fd(skel->maps.sgate_keys), dir, pin::keys, rollback);
+	pin_object(bpf_map__fd(skel->maps.sgate_key_sel), dir, pin::key_sel, rollback);
+	pin_object(bpf_map__fd(skel->maps.sgate_stats), dir, pin::stats, rollback);
+	pin_object(tc_fd, dir, pin::tc_prog, rollback);
+	rollback.commit();
+
+	std::printf("sgate: guarding %s (ifindex %u): TCP ports %s, XDP %s, MSS %u/%u (IPv4/IPv6), "
+	            "key period %u s\n",
+	            device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
+	            xdp_mode_name(inv.xdp_mode), config.mss_v4, config.mss_v6, inv.key_period);
+}
+
+} // namespace sgate

@@ -1,0 +1,166 @@
+#include "help.h"
+
+#include "version.h"
+
+namespace sgate {
+
+namespace {
+
+const char kExitStatuses[] = R"(
+Exit status:
+  0  success
+  1  other failure (the message says what failed)
+  2  usage error: unknown command or option, missing or malformed argument,
+     number out of range, port outside 1-65535, empty port list
+  3  not run as root
+  4  no such network device in this network namespace
+  5  sgate already guards the device
+  6  another XDP program is attached to the device
+  7  kernel lacks support (BTF, bpf_sk_assign_tcp_reqsk(): Linux >= 6.9)
+  8  net.ipv4.tcp_syncookies is 0
+  9  sgate does not guard the device (or, with no device named, any device)
+)";
+
+const char kGlobalOptions[] = R"(
+Global options (before or after the command):
+  --pin-root DIR  where gates are pinned; default $SGATE_PIN_ROOT, or
+                  /sys/fs/bpf/sgate.  Each gate lives in
+                  DIR/<netns inode>/<device>/.
+  --help, -h      show help (of the command, if one is named)
+  --version, -V   show the version
+)";
+
+const char kOverview[] = R"(Usage: sgate [--pin-root DIR] COMMAND [ARGS...]
+
+sgate guards TCP ports with stateless SYN cookies at XDP: SYNs to protected
+ports are answered by an XDP program without any state; only a client that
+returns a valid cookie in its final ACK reaches the TCP stack, which then
+builds the connection as if it had answered the SYN itself.
+
+Commands:
+  attach DEV --ports LIST   start guarding ports on a device
+  detach DEV                stop guarding a device
+  status                    show every gate in this network namespace
+  rotate [DEV]              replace the cookie key (all gates if no DEV)
+  stats [DEV]               show the gate's counters (--json, --watch N)
+
+Run 'sgate COMMAND --help' for a command's options.
+All commands need root.  SGATE_DEBUG=1 shows libbpf's debug output.
+)";
+
+const char kAttach[] = R"(Usage: sgate attach DEV --ports LIST [OPTIONS]
+
+Guard TCP ports on network device DEV: load the XDP program that answers
+SYNs with cookie SYN-ACKs and checks final ACKs, and the TC ingress program
+that hands verified connections to the TCP stack.  The gate stays in place
+after sgate exits (it is pinned under the pin root) until 'sgate detach DEV'.
+
+Checks, in order: root; DEV exists in this network namespace; the kernel
+has bpf_sk_assign_tcp_reqsk() (Linux >= 6.9); net.ipv4.tcp_syncookies is
+not 0; sgate does not guard DEV yet; no other XDP program is on DEV.  If a
+later step fails, everything done so far is undone.
+
+Options:
+  --ports LIST        protected TCP ports, comma-separated, ranges allowed:
+                      80,443,1000-1010 (required; ports 1-65535)
+  --xdp-mode MODE     native (driver, the default) or generic (any device,
+                      slower)
+  --mss N             advertise at most N (536-9000) as MSS; default MTU-40
+                      for IPv4 and MTU-60 for IPv6 (never below 536/1220)
+  --key-period SECS   how long each epoch lasts, 2-3600, default 60; a cookie
+                      is valid in its epoch and the next one
+
+Window scale, SACK, timestamps and ECN follow this network namespace's
+sysctls (net.ipv4.tcp_*), as the TCP stack's own SYN-ACKs would.
+On veth, XDP_TX needs an XDP program on the peer device too.
+
+Example:
+  sgate attach eth0 --ports 80,443 --key-period 30
+)";
+
+const char kDetach[] = R"(Usage: sgate detach DEV
+
+Stop guarding DEV: remove the XDP program and the TC ingress filter sgate
+attached, the clsact qdisc if sgate created it (with any filters added to
+it since), and the pinned maps.  Connections already established are not
+affected.  Works after DEV itself is gone, to clean up its pins.
+
+Example:
+  sgate detach eth0
+)";
+
+const char kStatus[] = R"(Usage: sgate status
+
+Show every gate in the current network namespace: device and ifindex, XDP
+mode, protected ports, MSS for IPv4 and IPv6, SYN-ACK window and window
+scale, features, key period, key mode ("map": keys in a BPF map), keyring
+serial, current epoch, master key schedule (never key bytes) and program
+ids.  Prints a note and exits 0 when there are none.
+
+Example:
+  sgate status
+)";
+
+const char kRotate[] = R"(Usage: sgate rotate [DEV]
+
+Replace the cookie key of DEV's gate, or of every gate in this network
+namespace if DEV is omitted.  The new key signs from the next epoch on, so
+no handshake in flight changes key, and the key it replaces still checks
+cookies until the end of that next epoch; older keys are wiped.  Run it
+from cron or a timer as often as you want keys replaced.
+
+Example:
+  sgate rotate eth0
+)";
+
+const char kStats[] = R"(Usage: sgate stats [DEV] [--json] [--watch SECS]
+
+Show the counters of DEV's gate, or of every gate in this network namespace,
+summed over all CPUs: every packet is counted once by the XDP program and
+once by the TC program, under the decision taken.
+
+Options:
+  --json          one JSON object keyed by device, each holding every
+                  counter by name (the table shows only nonzero ones)
+  --watch SECS    redraw every SECS seconds (1-86400) with per-second rates
+                  until interrupted (Ctrl-C); with --json, one object per
+                  line each time
+  (default: print once, as a table)
+
+Example:
+  sgate stats eth0 --watch 1
+)";
+
+const char *command_text(Command command)
+{
+	switch (command) {
+	case Command::attach:
+		return kAttach;
+	case Command::detach:
+		return kDetach;
+	case Command::status:
+		return kStatus;
+	case Command::rotate:
+		return kRotate;
+	case Command::stats:
+		return kStats;
+	case Command::none:
+		break;
+	}
+	return kOverview;
+}
+
+} // namespace
+
+std::string help_text(Command command)
+{
+	return std::string(command_text(command)) + kGlobalOptions + kExitStatuses;
+}
+
+std::string version_text()
+{
+	return std::string("sgate ") + kVersion + " (pinned-map ABI " +
+	       std::to_string(SGATE_ABI_VERSION) + ")\n";
+}
+
+} // namespace sgate

@@ -1,0 +1,57 @@
+// Where gates are pinned: <root>/<netns inode>/<device>/, so one device name
+// in two network namespaces never collides, and a gate is found again by any
+// later sgate run in the same namespace.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "unique_fd.h"
+
+namespace sgate {
+
+inline constexpr const char *kDefaultPinRoot = "/sys/fs/bpf/sgate";
+inline constexpr const char *kBpffsMount = "/sys/fs/bpf";
+
+// The objects pinned in a gate directory.
+namespace pin {
+inline constexpr const char *config = "config";
+inline constexpr const char *keys = "keys";
+inline constexpr const char *key_sel = "key_sel";
+inline constexpr const char *stats = "stats";
+inline constexpr const char *xdp_link = "xdp_link";
+inline constexpr const char *tc_prog = "tc_prog";
+// An empty directory, present when sgate created the clsact qdisc and so
+// should remove it again at detach.
+inline constexpr const char *clsact_created = "clsact_created";
+} // namespace pin
+
+// --pin-root, else $SGATE_PIN_ROOT, else kDefaultPinRoot.
+std::string pin_root(const std::optional<std::string> &option);
+
+// The inode of /proc/self/ns/net: names this network namespace.
+std::uint64_t netns_inode();
+
+std::string netns_dir(const std::string &root);
+std::string gate_dir(const std::string &root, const std::string &device);
+std::string gate_pin(const std::string &root, const std::string &device, const char *name);
+
+// Devices with a gate directory in this namespace, sorted.
+std::vector<std::string> gate_devices(const std::string &root);
+
+bool gate_exists(const std::string &root, const std::string &device);
+
+// For attach: makes sure the root is on a bpf filesystem, mounting one at
+// /sys/fs/bpf when the default root needs it, and creates the directories
+// up to the namespace's.
+void prepare_pin_root(const std::string &root);
+
+// Serialises the commands that change gates (attach, detach, rotate) across
+// processes: an exclusive flock on the root directory, held until the
+// returned descriptor closes.  Without a root there is nothing to guard and
+// the descriptor is empty.
+UniqueFd lock_pin_root(const std::string &root);
+
+} // namespace sgate

@@ -1,0 +1,29 @@
+// sgate's filter on the clsact ingress hook of a device.  libbpf 1.1 has no
+// tcx links, so the filter is a classic cls_bpf one, found again by a fixed
+// handle and priority.
+#pragma once
+
+#include <string>
+
+namespace sgate {
+
+// "SG"; priority 1 so the hand-off runs before other direct-action filters,
+// which could otherwise end classification before it.
+inline constexpr unsigned kTcHandle = 0x5347;
+inline constexpr unsigned kTcPriority = 1;
+
+// Creates the clsact qdisc if missing; returns whether this call created it.
+bool create_clsact(unsigned ifindex, const std::string &device);
+
+// Removes the clsact qdisc with every filter on it.
+void destroy_clsact(unsigned ifindex);
+
+void attach_tc_ingress(unsigned ifindex, const std::string &device, int prog_fd);
+
+// Removes sgate's filter; a missing filter is no error.
+void detach_tc_ingress(unsigned ifindex);
+
+// The id of the program in sgate's filter slot; 0 if the slot is empty.
+unsigned tc_ingress_prog_id(unsigned ifindex);
+
+} // namespace sgate
