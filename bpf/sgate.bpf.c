@@ -67,6 +67,19 @@ enum {
 
 /* Loader-set before load; a gate never changes these while attached. */
 const volatile bool sgate_ipv6_enabled = true;
+/*
+ * Module mode: sgate.ko holds the keys and computes every MAC, so no key byte
+ * is in any map.  The kfuncs are weak: where the module is absent the loader
+ * leaves this false and the verifier removes the calls as dead code.
+ */
+const volatile bool sgate_module_mode;
+
+extern __s64 bpf_sgate_xdp_cookie_make(struct xdp_md *ctx,
+				       const struct sgate_mac_req *req,
+				       __u32 req__sz) __ksym __weak;
+extern int bpf_sgate_xdp_cookie_check(struct xdp_md *ctx,
+				      const struct sgate_mac_req *req,
+				      __u32 req__sz) __ksym __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -592,18 +605,34 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 		walk_options(ctx, p, &w);
 	w.offer.ecn = (p->flags & (TCP_ECE | TCP_CWR)) == (TCP_ECE | TCP_CWR);
 
-	ring = keyring();
-	epoch = epoch_now(cfg);
-	key = ring ? sgate_keyring_key_for(ring, epoch) : NULL;
-	if (!key) {
-		count(SGATE_STAT_DROP_NO_KEY);
-		return XDP_DROP;
-	}
 	optbits = sgate_cookie_encode_opts(&w.offer,
 					   p->ipv6 ? cfg->mss_v6 : cfg->mss_v4,
 					   cfg->features, p->ipv6, &ts_ok);
-	r.cookie = sgate_cookie_make(key, &p->flow, r.client_isn, epoch,
-				     optbits, ts_ok);
+	if (sgate_module_mode) {
+		struct sgate_mac_req req = {
+			.flow = p->flow,
+			.client_isn = r.client_isn,
+			.optbits = optbits,
+			.ts_ok = ts_ok,
+		};
+		__s64 made = bpf_sgate_xdp_cookie_make(ctx, &req, sizeof(req));
+
+		if (made < 0) {
+			count(SGATE_STAT_DROP_NO_KEY);
+			return XDP_DROP;
+		}
+		r.cookie = (__u32)made;
+	} else {
+		ring = keyring();
+		epoch = epoch_now(cfg);
+		key = ring ? sgate_keyring_key_for(ring, epoch) : NULL;
+		if (!key) {
+			count(SGATE_STAT_DROP_NO_KEY);
+			return XDP_DROP;
+		}
+		r.cookie = sgate_cookie_make(key, &p->flow, r.client_isn, epoch,
+					     optbits, ts_ok);
+	}
 	r.client_tsval = w.offer.tsval;
 	r.ts_ok = ts_ok;
 	return send_synack(ctx, p, &r);
@@ -670,6 +699,7 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 	struct tcphdr *th;
 	__u32 cookie, client_isn;
 	__u16 l3off, l4off;
+	int verdict;
 
 	if (!p || !cfg || !pkt_sane(p))
 		return XDP_DROP;
@@ -684,13 +714,25 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 	client_isn = bpf_ntohl(th->seq) - 1;
 	ack_timestamps(ctx, p, &w);
 
-	ring = keyring();
-	if (!ring) {
-		count(SGATE_STAT_DROP_NO_KEY);
-		return XDP_DROP;
+	if (sgate_module_mode) {
+		struct sgate_mac_req req = {
+			.flow = p->flow,
+			.client_isn = client_isn,
+			.cookie = cookie,
+			.ts_ok = w.offer.ts_ok,
+		};
+
+		verdict = bpf_sgate_xdp_cookie_check(ctx, &req, sizeof(req));
+	} else {
+		ring = keyring();
+		if (!ring) {
+			count(SGATE_STAT_DROP_NO_KEY);
+			return XDP_DROP;
+		}
+		verdict = sgate_cookie_check(ring, &p->flow, client_isn, cookie,
+					     epoch_now(cfg), w.offer.ts_ok);
 	}
-	switch (sgate_cookie_check(ring, &p->flow, client_isn, cookie,
-				   epoch_now(cfg), w.offer.ts_ok)) {
+	switch (verdict) {
 	case SGATE_COOKIE_VALID:
 		break;
 	case SGATE_COOKIE_STALE:
