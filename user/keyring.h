@@ -1,21 +1,24 @@
-// The key schedule of map mode (include/sgate/cookie.h): which master keys a
-// ring holds and from which epoch each one signs.  Pure computation, so the
-// unit tests check every rule without BPF.
+// The key schedule as the agent uses it in map mode.  The rule itself lives
+// in include/sgate/keyring.h, shared with sgate.ko so both modes rotate
+// alike; this adds what the agent needs around it (wiping, the initial and
+// empty rings).  Pure computation, so the unit tests check every rule
+// without BPF.
 #pragma once
 
 #include <cstdint>
 #include <string.h>
 
 #include "sgate/abi.h"
+#include "sgate/keyring.h"
 
 namespace sgate {
 
 // first_epoch of an unused master: no epoch ever reaches it.
-inline constexpr __u64 kUnusedEpoch = ~0ULL;
+inline constexpr __u64 kUnusedEpoch = SGATE_UNUSED_EPOCH;
 
 // A rotation this close to an epoch boundary plans as if the boundary had
 // passed, so it cannot pass between reading the clock and flipping the ring.
-inline constexpr std::uint64_t kRotationGuardNs = 200'000'000;
+inline constexpr std::uint64_t kRotationGuardNs = SGATE_ROTATION_GUARD_NS;
 
 // Zeroes @object in a way the compiler may not optimise away: key bytes
 // must not outlive their use in the agent's memory.
@@ -27,7 +30,7 @@ void wipe(T &object)
 
 inline bool master_in_use(const sgate_master_key &master)
 {
-	return master.first_epoch != kUnusedEpoch;
+	return sgate_master_in_use(&master);
 }
 
 // A ring with no key at all: zero key bytes, every master unused.  The
@@ -47,18 +50,11 @@ inline std::uint64_t epoch_at(std::uint64_t now_ns, std::uint64_t epoch_ns)
 // fewer than kRotationGuardNs remain until it starts.
 std::uint64_t rotation_epoch(std::uint64_t now_ns, std::uint64_t epoch_ns);
 
-// The ring after a rotation at epoch @now (from rotation_epoch()):
-//  - @new_key signs from now + 1, so no handshake in flight changes key;
-//    if @old has no key for @now at all (nothing signed, nothing to
-//    disturb) it signs from @now;
-//  - kept: every master needed to check cookies of epochs now - 1 and
-//    later, i.e. those with first_epoch in [now - 1, now] and the newest
-//    with first_epoch <= now - 1;
-//  - dropped: all others, including a pending master (first_epoch now + 1)
-//    that never signed anything;
-//  - newest first, unused masters zero with first_epoch kUnusedEpoch,
-//    serial one more than @old's.
-// @out must not alias @old.
+// The ring after a rotation at epoch @now (from rotation_epoch()), by the
+// rule of sgate_keyring_rotate(): @new_key signs from now + 1 (from now if
+// @old has no key for now); kept are the masters needed for cookies of
+// epochs now - 1 and later; all others, a pending master included, are
+// dropped; newest first, serial + 1.  @out must not alias @old.
 void rotate_keyring(const sgate_keyring &old, const sgate_siphash_key &new_key, std::uint64_t now,
                     sgate_keyring &out);
 
