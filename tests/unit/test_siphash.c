@@ -25,15 +25,8 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-/*
- * siphash.h carries "#pragma unroll" (a clang pragma) that gcc reports under
- * -Wall as an unknown pragma; keep that out of -Werror here.
- */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunknown-pragmas"
 #include "sgate/siphash.h"
 #include "sgate/cookie.h"
-#pragma GCC diagnostic pop
 
 #define RANDOM_ITERATIONS 200000
 
@@ -231,7 +224,7 @@ static void test_edge_inputs_against_libsodium(void **state)
  *                    epoch_le32[4] tag_le[4]
  *   IPv6 (48 bytes): saddr[16] daddr[16] sport[2] dport[2] isn_le[4]
  *                    epoch_le32[4] tag_le[4]
- * and the MAC is the low 24 bits of the SipHash-2-4 output.
+ * and the MAC is the low 25 bits of the SipHash-2-4 output.
  */
 static void test_cookie_mac_input_layout(void **state)
 {
@@ -286,7 +279,7 @@ static void test_cookie_mac_input_layout(void **state)
 			msg[len++] = (uint8_t)(tag >> (8 * i));
 		assert_int_equal(len, fam ? 48 : 24);
 		assert_int_equal(sgate_cookie_mac(&k, &f, isn, epoch, tag),
-				 sodium_siphash(key, msg, len) & 0xffffff);
+				 sodium_siphash(key, msg, len) & 0x1ffffff);
 	}
 #endif
 }
