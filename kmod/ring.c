@@ -6,6 +6,7 @@
  * Locking: every function here that changes a ring takes sn->lock; the
  * published ring is immutable, so readers need only RCU.
  */
+#include <linux/delay.h>
 #include <linux/math64.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -65,7 +66,7 @@ int sgate_ring_add(struct sgate_net *sn, const u8 *key, u8 origin)
 {
 	struct sgate_siphash_key k;
 	struct sgate_ring *old, *new;
-	u64 now = ktime_get_coarse_ns();
+	u64 now, delay;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
@@ -77,9 +78,13 @@ int sgate_ring_add(struct sgate_net *sn, const u8 *key, u8 origin)
 
 	mutex_lock(&sn->lock);
 	old = rcu_dereference_protected(sn->ring, lockdep_is_held(&sn->lock));
+	while ((delay = sgate_rotation_delay_ns(ktime_get_coarse_ns(),
+						old->epoch_ns)))
+		msleep(DIV_ROUND_UP_ULL(delay, NSEC_PER_MSEC));
+	now = ktime_get_coarse_ns();
 	new->epoch_ns = old->epoch_ns;
-	sgate_keyring_rotate(&old->kr, &k,
-			     sgate_rotation_epoch(now, old->epoch_ns), &new->kr);
+	sgate_keyring_rotate(&old->kr, &k, sgate_ring_epoch(old, now),
+			     &new->kr);
 	sgate_ring_carry_facts(new, old);
 	new->id[0] = ++sn->next_id;
 	new->born_ns[0] = now;

@@ -48,8 +48,10 @@ void rotate_gate(PinnedGate &gate)
 	RotationSecrets s;
 
 	gate.read_keyring(live, s.old_ring);
+	while (const std::uint64_t delay = rotation_delay_ns(coarse_monotonic_ns(), cfg.epoch_ns))
+		sleep_ns(delay);
 	const std::uint64_t now_ns = coarse_monotonic_ns();
-	const std::uint64_t now = rotation_epoch(now_ns, cfg.epoch_ns);
+	const std::uint64_t now = epoch_at(now_ns, cfg.epoch_ns);
 	random_key(s.new_key);
 	rotate_keyring(s.old_ring, s.new_key, now, s.new_ring);
 

@@ -30,9 +30,9 @@ void initial_keyring(const sgate_siphash_key &key, sgate_keyring &ring)
 	ring.serial = 1;
 }
 
-std::uint64_t rotation_epoch(std::uint64_t now_ns, std::uint64_t epoch_ns)
+std::uint64_t rotation_delay_ns(std::uint64_t now_ns, std::uint64_t epoch_ns)
 {
-	return sgate_rotation_epoch(now_ns, epoch_ns);
+	return sgate_rotation_delay_ns(now_ns, epoch_ns);
 }
 
 void rotate_keyring(const sgate_keyring &old, const sgate_siphash_key &new_key, std::uint64_t now,

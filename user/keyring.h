@@ -47,10 +47,11 @@ inline std::uint64_t epoch_at(std::uint64_t now_ns, std::uint64_t epoch_ns)
 }
 
 // The epoch a rotation treats as "now": the current one, or the next when
-// fewer than kRotationGuardNs remain until it starts.
-std::uint64_t rotation_epoch(std::uint64_t now_ns, std::uint64_t epoch_ns);
+// How long a rotation waits before reading the epoch: 0, or until just past
+// a boundary fewer than kRotationGuardNs away (include/sgate/keyring.h).
+std::uint64_t rotation_delay_ns(std::uint64_t now_ns, std::uint64_t epoch_ns);
 
-// The ring after a rotation at epoch @now (from rotation_epoch()), by the
+// The ring after a rotation at epoch @now (read once rotation_delay_ns() is 0), by the
 // rule of sgate_keyring_rotate(): @new_key signs from now + 1 (from now if
 // @old has no key for now); kept are the masters needed for cookies of
 // epochs now - 1 and later; all others, a pending master included, are

@@ -11,11 +11,15 @@
 #include "cookie.h"
 
 enum {
-	/* A rotation this close to an epoch boundary plans as if it had
-	 * passed, so the boundary cannot pass between reading the clock and
-	 * publishing the ring.
+	/*
+	 * A rotation this close to an epoch boundary first waits for it to
+	 * pass, so the boundary cannot pass between reading the clock and
+	 * publishing the ring.  Planning "as if it had passed" instead would
+	 * drop the previous epoch's key while its cookies are still valid.
 	 */
 	SGATE_ROTATION_GUARD_NS = 200 * 1000 * 1000,
+	/* Past the boundary by more than a coarse clock tick. */
+	SGATE_ROTATION_SLACK_NS = 20 * 1000 * 1000,
 };
 
 #define SGATE_UNUSED_EPOCH (~0ULL)
@@ -25,18 +29,20 @@ static inline bool sgate_master_in_use(const struct sgate_master_key *m)
 	return m->first_epoch != SGATE_UNUSED_EPOCH;
 }
 
-/* The epoch a rotation treats as "now". */
-static inline __u64 sgate_rotation_epoch(__u64 now_ns, __u64 epoch_ns)
+/* How long a rotation must wait before reading the epoch: 0, or until past
+ * the boundary that is less than SGATE_ROTATION_GUARD_NS away.
+ */
+static inline __u64 sgate_rotation_delay_ns(__u64 now_ns, __u64 epoch_ns)
 {
-	__u64 epoch = now_ns / epoch_ns;
+	__u64 left = (now_ns / epoch_ns + 1) * epoch_ns - now_ns;
 
-	return (epoch + 1) * epoch_ns - now_ns < SGATE_ROTATION_GUARD_NS ?
-	       epoch + 1 : epoch;
+	return left < SGATE_ROTATION_GUARD_NS ? left + SGATE_ROTATION_SLACK_NS :
+						0;
 }
 
 /*
  * Fill @out (which must not alias @old) with the ring after a rotation at
- * epoch @now (from sgate_rotation_epoch()):
+ * epoch @now, read once sgate_rotation_delay_ns() has come to 0:
  *  - @key signs from @now + 1, so no handshake in flight changes key; if @old
  *    has no key for @now (nothing signed, nothing to disturb) from @now;
  *  - kept: the masters needed for cookies of epochs @now - 1 and later, i.e.

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -82,9 +83,17 @@ static int serve(int port, long count)
 			return 1;
 		}
 		print_info(c, "server");
-		while ((r = read(c, buf, sizeof(buf))) > 0)
-			if (write(c, buf, (size_t)r) != r)
-				break;
+		/* One process a connection: a silent peer must not stall the rest. */
+		if (fork() == 0) {
+			struct timeval tv = { .tv_sec = 30 };
+
+			close(l);
+			setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			while ((r = read(c, buf, sizeof(buf))) > 0)
+				if (write(c, buf, (size_t)r) != r)
+					break;
+			_exit(0);
+		}
 		close(c);
 	}
 	return 0;
@@ -174,6 +183,7 @@ static int client(const char *host, const char *port, long n, long gap_ms)
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_IGN);	/* no zombies from served connections */
 	if (argc >= 3 && !strcmp(argv[1], "server"))
 		return serve(atoi(argv[2]), argc > 3 ? atol(argv[3]) : -1);
 	if (argc >= 4 && !strcmp(argv[1], "client"))

@@ -12,6 +12,11 @@
  *              from SRC with random source ports
  *   syn54      one 54-byte SYN with no options from SRC; waits for the
  *              SYN-ACK and checks it (checksums, flags, ack number)
+ *   handshake  one SYN with Linux options from SRC, then, COUNT ms after
+ *              the SYN-ACK came, the final ACK (echoing its timestamp):
+ *              a handshake whose ACK is held back, e.g. across a rotation.
+ *              The sender's own stack answers the SYN-ACK with a RST the
+ *              server ignores (no socket there yet).
  *
  * Prints "sent=N seconds=S" (and for syn54 "synack ok optlen=L").
  */
@@ -60,7 +65,9 @@ static int parse_mac(const char *s, uint8_t *mac)
 		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
 }
 
-static int syn54_reply(int fd, const struct pkt_spec *s)
+/* Wait for the SYN-ACK answering s; copy its TCP header to th_out. */
+static int synack_for(int fd, const struct pkt_spec *s, uint8_t *th_out,
+		      size_t *optlen)
 {
 	uint8_t buf[2048];
 	double deadline = now_s() + 3;
@@ -84,11 +91,60 @@ static int syn54_reply(int fd, const struct pkt_spec *s)
 			       get32(th + 8));
 			return 1;
 		}
-		printf("synack ok optlen=%d\n", (th[12] >> 4) * 4 - 20);
+		*optlen = (size_t)(th[12] >> 4) * 4 - 20;
+		memcpy(th_out, th, 20 + *optlen);
+		printf("synack ok optlen=%zu\n", *optlen);
 		return 0;
 	}
 	printf("synack none\n");
 	return 1;
+}
+
+/* The TSval in a SYN-ACK's options, or 0. */
+static uint32_t synack_tsval(const uint8_t *th, size_t optlen)
+{
+	size_t i = 0;
+
+	while (i + 1 < optlen) {
+		if (th[20 + i] == 1) {
+			i++;
+			continue;
+		}
+		if (th[20 + i] == 8 && i + 10 <= optlen)
+			return get32(th + 20 + i + 2);
+		if (th[20 + i + 1] < 2)
+			break;
+		i += th[20 + i + 1];
+	}
+	return 0;
+}
+
+static int handshake(int fd, struct pkt_spec *s, long delay_ms)
+{
+	static uint8_t ts_opts[12] = { 1, 1, 8, 10 };
+	uint8_t frame[PKT_MAX], th[60];
+	size_t len, optlen;
+
+	s->opts = linux_opts;
+	s->optlen = sizeof(linux_opts);
+	len = pkt_build(s, frame);
+	if (send(fd, frame, len, 0) != (ssize_t)len || synack_for(fd, s, th, &optlen))
+		return 1;
+	usleep((useconds_t)delay_ms * 1000);
+	s->flags = TF_ACK;
+	s->ack = get32(th + 4) + 1;
+	s->seq += 1;
+	put32(ts_opts + 4, 2);
+	put32(ts_opts + 8, synack_tsval(th, optlen));
+	s->opts = ts_opts;
+	s->optlen = sizeof(ts_opts);
+	len = pkt_build(s, frame);
+	if (send(fd, frame, len, 0) != (ssize_t)len) {
+		perror("rawsend: send");
+		return 1;
+	}
+	printf("ack sent after=%ldms\n", delay_ms);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -104,7 +160,7 @@ int main(int argc, char **argv)
 	size_t len;
 
 	if (argc < 8) {
-		fprintf(stderr, "usage: rawsend DEV DSTMAC SRC DST PORT synflood|forgedack|syn54 COUNT [SECONDS]\n");
+		fprintf(stderr, "usage: rawsend DEV DSTMAC SRC DST PORT synflood|forgedack|syn54|handshake COUNT [SECONDS]\n");
 		return 2;
 	}
 	mode = argv[6];
@@ -148,7 +204,17 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("sent=1 seconds=0\n");
-		return syn54_reply(fd, &s);
+		{
+			uint8_t th[60];
+			size_t optlen;
+
+			return synack_for(fd, &s, th, &optlen);
+		}
+	}
+	if (!strcmp(mode, "handshake")) {
+		s.sport = (uint16_t)(20000 + (getpid() % 20000));
+		s.seq = rnd() ^ (uint32_t)getpid();
+		return handshake(fd, &s, count);
 	}
 
 	t0 = now_s();

@@ -31,6 +31,7 @@ S "$BUILD/echo" server "$OPEN_PORT" >"$LOG/open.out" 2>&1 &
 wait_listen "$PORT" && wait_listen "$OPEN_PORT" || { echo "Bail out! echo servers did not start"; exit 1; }
 
 attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" "$@"; }
+key_serial() { S "$SGATE" status | sed -n 's/.*serial[ :=]*\([0-9][0-9]*\).*/\1/p' | head -n1; }
 
 # The option lines both ends printed for the newest connection.
 last_info() { grep "^info side=$1" "$2" | tail -n1; }
@@ -128,22 +129,23 @@ t_flood_with_client() {
 }
 
 t_rotate_in_flight() {
-	local serial0 serial1 out
-	serial0=$(S "$SGATE" status | sed -n 's/.*serial[ :=]*\([0-9]*\).*/\1/p' | head -n1)
-	# Hold the client's packets 2 s: its final ACK leaves after rotate.
-	C tc qdisc add dev "$CDEV" root netem delay 2000ms || return 1
-	C "$BUILD/echo" client "$SADDR" "$PORT" 1 >"$LOG/rot.out" 2>&1 &
-	local cl=$!
-	sleep 3
-	S "$SGATE" rotate "$SDEV" || { C tc qdisc del dev "$CDEV" root; return 1; }
-	wait $cl
-	local rc=$?
-	C tc qdisc del dev "$CDEV" root
+	local smac serial0 serial1 accepted0 out
+	smac=$(mac_of S "$SDEV")
+	serial0=$(key_serial)
+	accepted0=$(grep -c '^info side=server' "$LOG/server.out")
+	# SYN now, final ACK 2 s later; rotate in between.
+	C "$BUILD/rawsend" "$CDEV" "$smac" "$CADDR" "$SADDR" "$PORT" handshake 2000 >"$LOG/rot.out" 2>&1 &
+	local hs=$!
+	sleep 1
+	S "$SGATE" rotate "$SDEV" || return 1
+	wait $hs || { cat "$LOG/rot.out"; return 1; }
 	cat "$LOG/rot.out"
-	serial1=$(S "$SGATE" status | sed -n 's/.*serial[ :=]*\([0-9]*\).*/\1/p' | head -n1)
+	sleep 0.5
+	serial1=$(key_serial)
 	echo "serial $serial0 -> $serial1"
-	[ $rc = 0 ] && [ -n "$serial1" ] && [ "$serial1" -gt "$serial0" ] || return 1
-	# Once the new key has taken over, it signs and verifies.
+	[ -n "$serial1" ] && [ "$serial1" -gt "$serial0" ] || { echo "rotate did not change the ring"; return 1; }
+	[ "$(grep -c '^info side=server' "$LOG/server.out")" = $((accepted0 + 1)) ] || { echo "server accepted no connection"; return 1; }
+	# Once the new key has taken over (key period 5 s), it signs and verifies.
 	sleep 6
 	out=$(C "$BUILD/echo" client "$SADDR" "$PORT" 5) || { echo "$out"; return 1; }
 }

@@ -415,17 +415,21 @@ void test_initial_and_empty_keyring(void **)
 	assert_null(sgate_keyring_key_for(&empty, kUnusedEpoch - 1));
 }
 
-void test_rotation_epoch_guard(void **)
+void test_rotation_delay_guard(void **)
 {
 	const std::uint64_t s = 1000000000ull, period = 60 * s;
-	assert_true(rotation_epoch(100 * period, period) == 100);
-	assert_true(rotation_epoch(100 * period + 30 * s, period) == 100);
-	// 200 ms or more before the boundary: this epoch.
-	assert_true(rotation_epoch(101 * period - kRotationGuardNs, period) == 100);
-	// Less: the boundary may pass before the flip, so plan for the next.
-	assert_true(rotation_epoch(101 * period - kRotationGuardNs + 1, period) == 101);
-	assert_true(rotation_epoch(101 * period - 1, period) == 101);
-	assert_true(epoch_at(101 * period - 1, period) == 100);
+	assert_true(rotation_delay_ns(100 * period, period) == 0);
+	assert_true(rotation_delay_ns(100 * period + 30 * s, period) == 0);
+	// 200 ms or more before the boundary: no wait.
+	assert_true(rotation_delay_ns(101 * period - kRotationGuardNs, period) == 0);
+	// Less: wait until past it, by more than a coarse clock tick.
+	const std::uint64_t near = 101 * period - kRotationGuardNs + 1;
+	const std::uint64_t wait = rotation_delay_ns(near, period);
+	assert_true(wait > kRotationGuardNs - 1);
+	assert_true(epoch_at(near + wait, period) == 101);
+	assert_true(rotation_delay_ns(near + wait, period) == 0);
+	assert_true(epoch_at(101 * period - 1 + rotation_delay_ns(101 * period - 1, period),
+	                     period) == 101);
 }
 
 void test_rotate_from_initial(void **)
@@ -663,7 +667,7 @@ int main(void)
 	        cmocka_unit_test(test_features),
 	        cmocka_unit_test(test_make_gate_config),
 	        cmocka_unit_test(test_initial_and_empty_keyring),
-	        cmocka_unit_test(test_rotation_epoch_guard),
+	        cmocka_unit_test(test_rotation_delay_guard),
 	        cmocka_unit_test(test_rotate_from_initial),
 	        cmocka_unit_test(test_rotate_replaces_pending),
 	        cmocka_unit_test(test_rotate_drops_retired),
