@@ -34,7 +34,7 @@
 #include "siphash.h"
 
 enum {
-	SGATE_COOKIE_VERSION = 1,
+	SGATE_COOKIE_VERSION = 2,	/* bumped by every change of layout or MAC input */
 
 	SGATE_COOKIE_EPOCH_SHIFT = 31,
 	SGATE_COOKIE_EPOCH_MASK = 0x1,

@@ -196,7 +196,7 @@ static uint32_t expected_mac(const struct pkt_spec *s, uint32_t isn,
 {
 	uint8_t in[48], key[16], out[8];
 	uint32_t tag = optbits | (uint32_t)ts_ok << 6 |
-		       (uint32_t)s->ipv6 << 7 | 1U << 8;
+		       (uint32_t)s->ipv6 << 7 | 2U << 8;	/* layout version 2 */
 	size_t n = 0, alen = s->ipv6 ? 16 : 4;
 	uint64_t h;
 	int i;

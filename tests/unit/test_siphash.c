@@ -291,11 +291,11 @@ static void test_cookie_tag_layout(void **state)
 
 	(void)state;
 	for (opt = 0; opt < 256; opt++) {
-		assert_int_equal(sgate_cookie_tag(opt, 0, 0), (opt & 0x3f) | 0x100);
+		assert_int_equal(sgate_cookie_tag(opt, 0, 0), (opt & 0x3f) | 0x200);
 		assert_int_equal(sgate_cookie_tag(opt, 1, 0),
-				 (opt & 0x3f) | 0x40 | 0x100);
+				 (opt & 0x3f) | 0x40 | 0x200);
 		assert_int_equal(sgate_cookie_tag(opt, 7, 9),
-				 (opt & 0x3f) | 0xc0 | 0x100);
+				 (opt & 0x3f) | 0xc0 | 0x200);
 	}
 }
 
