@@ -280,24 +280,46 @@ static const uint8_t *check_synack(const struct run *r,
 	return th + 20;
 }
 
+/*
+ * Answer the SYN spec s describes and check the SYN-ACK against what the
+ * cookie must encode (optbits, timestamps) and carry (optlen bytes of
+ * options, ECE); returns the reply's options.
+ */
+static const uint8_t *syn_case(const struct pkt_spec *s, struct run *r,
+			       size_t optlen, uint32_t optbits, int ts_ok,
+			       int ecn)
+{
+	uint8_t frame[PKT_MAX];
+	size_t len = pkt_build(s, frame);
+	uint64_t epoch = settled_epoch();
+
+	run_xdp(frame, len, r);
+	return check_synack(r, s, optlen,
+			    expected_cookie(s, epoch, optbits, ts_ok), ecn);
+}
+
+/* Option bits: MSS index, SACK, ECN, window-scale code (cookie.h). */
+#define OPTBITS(mss, sack, ecn, ws) \
+	((uint32_t)(mss) << 4 | (uint32_t)(sack) << 3 | (uint32_t)(ecn) << 2 | (ws))
+
+static void pkt_with(struct pkt_spec *s, int ipv6, const uint8_t *opts,
+		     size_t optlen)
+{
+	pkt_default(s, ipv6);
+	s->opts = opts;
+	s->optlen = optlen;
+}
+
 static void syn_linux(int ipv6)
 {
-	uint64_t before = counter(SGATE_STAT_SYN_ANSWERED), epoch;
-	uint8_t frame[PKT_MAX];
+	uint64_t before = counter(SGATE_STAT_SYN_ANSWERED);
 	struct pkt_spec s;
 	const uint8_t *o;
 	struct run r;
-	size_t len;
-	/* MSS 1460 → v4 index 3 (1460); v6 capped at 1440 → index 2. */
-	uint32_t optbits = (ipv6 ? 2u : 3u) << 4 | 1u << 3 | 3u;
 
-	pkt_default(&s, ipv6);
-	s.opts = linux_opts;
-	s.optlen = sizeof(linux_opts);
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
-	o = check_synack(&r, &s, 20, expected_cookie(&s, epoch, optbits, 1), 0);
+	pkt_with(&s, ipv6, linux_opts, sizeof(linux_opts));
+	/* MSS 1460 → v4 index 3 (1460); v6 capped at 1440 → index 2. WS 10. */
+	o = syn_case(&s, &r, 20, OPTBITS(ipv6 ? 2 : 3, 1, 0, 3), 1, 0);
 	assert_int_equal(get32(o), 0x02040000u | (ipv6 ? MSS6 : MSS4));
 	assert_int_equal(get32(o + 4), 0x0402080a);
 	assert_int_equal(get32(o + 12), 0x01020304);	/* echoes TSval */
@@ -319,24 +341,14 @@ static void test_syn_linux_v6(void **state)
 
 static void test_syn_windows(void **state)
 {
-	uint8_t frame[PKT_MAX];
 	struct pkt_spec s;
 	const uint8_t *o;
 	struct run r;
-	uint64_t epoch;
-	size_t len;
 
 	(void)state;
-	pkt_default(&s, 0);
-	s.opts = windows_opts;
-	s.optlen = sizeof(windows_opts);
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
+	pkt_with(&s, 0, windows_opts, sizeof(windows_opts));
 	/* No timestamps: the ISN alone keeps MSS, SACK and WS 8 exactly. */
-	o = check_synack(&r, &s, 12,
-			 expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 2u, 0),
-			 0);
+	o = syn_case(&s, &r, 12, OPTBITS(3, 1, 0, 2), 0, 0);
 	assert_int_equal(get32(o), 0x020405b4);
 	assert_int_equal(get32(o + 4), 0x01010402);
 	assert_int_equal(get32(o + 8), 0x01030300 | WSCALE);
@@ -374,94 +386,57 @@ static void test_syn_without_options(void **state)
 
 static void test_syn_ecn(void **state)
 {
-	uint8_t frame[PKT_MAX];
 	struct pkt_spec s;
 	struct run r;
-	uint64_t epoch;
-	size_t len;
 
 	(void)state;
-	pkt_default(&s, 0);
+	pkt_with(&s, 0, windows_opts, sizeof(windows_opts));
 	s.flags = TF_SYN | TF_ECE | TF_CWR;
-	s.opts = windows_opts;
-	s.optlen = sizeof(windows_opts);
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
-	check_synack(&r, &s, 12,
-		     expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 1u << 2 | 2u,
-				     0),
-		     1);
+	syn_case(&s, &r, 12, OPTBITS(3, 1, 1, 2), 0, 1);
 }
 
 static void test_syn_features_off(void **state)
 {
-	uint8_t frame[PKT_MAX];
 	struct pkt_spec s;
 	const uint8_t *o;
 	struct run r;
-	uint64_t epoch;
-	size_t len;
 
 	(void)state;
 	write_config(0);
-	pkt_default(&s, 0);
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
 	s.flags = TF_SYN | TF_ECE | TF_CWR;
-	s.opts = linux_opts;
-	s.optlen = sizeof(linux_opts);
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
 	/* The host allows nothing: only our MSS goes back, no ECE. */
-	o = check_synack(&r, &s, 4, expected_cookie(&s, epoch, 3u << 4, 0), 0);
+	o = syn_case(&s, &r, 4, OPTBITS(3, 0, 0, 0), 0, 0);
 	assert_int_equal(get32(o), 0x020405b4);
 }
 
 static void test_syn_ip_options_stripped(void **state)
 {
 	static const uint8_t ipopts[4] = { 1, 1, 1, 0 };
-	uint8_t frame[PKT_MAX];
 	struct pkt_spec s;
 	struct run r;
-	uint64_t epoch;
-	size_t len;
 
 	(void)state;
-	pkt_default(&s, 0);
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
 	s.ipopts = ipopts;
 	s.ipoptlen = sizeof(ipopts);
-	s.opts = linux_opts;
-	s.optlen = sizeof(linux_opts);
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
-	check_synack(&r, &s, 20,
-		     expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 3u, 1), 0);
+	syn_case(&s, &r, 20, OPTBITS(3, 1, 0, 3), 1, 0);
 }
 
 static void test_syn_ipv6_extension_header(void **state)
 {
 	/* Hop-by-hop, next header TCP, PadN to 8 bytes. */
 	static const uint8_t hbh[8] = { 6, 0, 1, 4, 0, 0, 0, 0 };
-	uint8_t frame[PKT_MAX];
 	struct pkt_spec s;
 	struct run r;
-	uint64_t epoch;
-	size_t len;
 
 	(void)state;
-	pkt_default(&s, 1);
+	pkt_with(&s, 1, windows_opts, sizeof(windows_opts));
 	s.ext = hbh;
 	s.extlen = sizeof(hbh);
 	s.ext_first = 0;
-	s.opts = windows_opts;
-	s.optlen = sizeof(windows_opts);
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
 	/* MSS 1460 capped at our IPv6 MSS 1440: index 2. */
-	check_synack(&r, &s, 12,
-		     expected_cookie(&s, epoch, 2u << 4 | 1u << 3 | 2u, 0), 0);
+	syn_case(&s, &r, 12, OPTBITS(2, 1, 0, 2), 0, 0);
 }
 
 static void test_syn_vlan(void **state)
@@ -469,61 +444,37 @@ static void test_syn_vlan(void **state)
 	uint8_t frame[PKT_MAX];
 	struct pkt_spec s;
 	struct run r;
-	uint64_t epoch;
-	size_t len;
 
 	(void)state;
-	pkt_default(&s, 0);
+	pkt_with(&s, 0, windows_opts, sizeof(windows_opts));
 	s.vlans = 2;
-	s.opts = windows_opts;
-	s.optlen = sizeof(windows_opts);
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
-	check_synack(&r, &s, 12,
-		     expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 2u, 0), 0);
+	syn_case(&s, &r, 12, OPTBITS(3, 1, 0, 2), 0, 0);
+	pkt_build(&s, frame);
 	assert_memory_equal(r.out + 12, frame + 12, 8);	/* tags kept */
 }
 
 static void test_syn_payload_cut(void **state)
 {
-	uint8_t frame[PKT_MAX];
 	struct pkt_spec s;
 	struct run r;
-	uint64_t epoch;
-	size_t len;
 
 	(void)state;
-	pkt_default(&s, 0);
-	s.opts = windows_opts;
-	s.optlen = sizeof(windows_opts);
+	pkt_with(&s, 0, windows_opts, sizeof(windows_opts));
 	s.paylen = 100;
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
-	check_synack(&r, &s, 12,
-		     expected_cookie(&s, epoch, 3u << 4 | 1u << 3 | 2u, 0), 0);
+	syn_case(&s, &r, 12, OPTBITS(3, 1, 0, 2), 0, 0);
 }
 
 static void test_syn_bad_option_length(void **state)
 {
 	/* MSS with length 0: the walk stops there, as Linux's does. */
 	static const uint8_t bad[8] = { 0x04, 0x02, 0x02, 0x00, 1, 1, 1, 1 };
-	uint8_t frame[PKT_MAX];
 	struct pkt_spec s;
 	struct run r;
-	uint64_t epoch;
-	size_t len;
 
 	(void)state;
-	pkt_default(&s, 0);
-	s.opts = bad;
-	s.optlen = sizeof(bad);
-	len = pkt_build(&s, frame);
-	epoch = settled_epoch();
-	run_xdp(frame, len, &r);
+	pkt_with(&s, 0, bad, sizeof(bad));
 	/* SACK was parsed before the bad option; MSS defaults to 536. */
-	check_synack(&r, &s, 8, expected_cookie(&s, epoch, 1u << 3, 0), 0);
+	syn_case(&s, &r, 8, OPTBITS(0, 1, 0, 0), 0, 0);
 }
 
 /* Answer a SYN, then build the client's final ACK for it. */

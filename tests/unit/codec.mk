@@ -12,10 +12,10 @@ SGATE_CODEC_HDRS  := $(wildcard include/sgate/*.h)
 SGATE_CODEC_TESTS := $(BUILD)/test_siphash $(BUILD)/test_cookie
 UNIT_TESTS        += $(SGATE_CODEC_TESTS)
 
-$(BUILD)/test_siphash: tests/unit/test_siphash.c $(SGATE_CODEC_HDRS)
+$(BUILD)/test_siphash: tests/unit/test_siphash.c $(SGATE_CODEC_HDRS) tests/lib/rng.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lcmocka -lsodium
 
-$(BUILD)/test_cookie: tests/unit/test_cookie.c $(SGATE_CODEC_HDRS)
+$(BUILD)/test_cookie: tests/unit/test_cookie.c $(SGATE_CODEC_HDRS) tests/lib/rng.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lcmocka

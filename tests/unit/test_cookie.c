@@ -29,20 +29,11 @@
 #include "sgate/cookie.h"
 #include "sgate/tcpopt.h"
 #include "sgate/abi.h"
+#include "../lib/rng.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static void random_key(struct sgate_siphash_key *k)
 {

@@ -27,6 +27,7 @@
 
 #include "sgate/siphash.h"
 #include "sgate/cookie.h"
+#include "../lib/rng.h"
 
 #define RANDOM_ITERATIONS 200000
 
@@ -42,17 +43,6 @@ static const uint8_t ref_vectors[8][8] = {
 	{ 0xbd, 0x83, 0x8d, 0x3a, 0xaf, 0xbf, 0x8d, 0xb7 },	/* 56 bytes */
 };
 
-/* splitmix64: small, fixed-seed, good enough to spread test inputs. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* Endian-independent conversions between bytes and little-endian words. */
 static uint64_t load_le64(const uint8_t *b)
