@@ -23,9 +23,13 @@ SKELS      := $(BUILD)/sgate.skel.h
 # Every Debian package the build, the tests and the demo need.
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	    gcc g++ make libcmocka-dev libsodium-dev iproute2 ethtool \
-	    iptables python3 gcc-multilib
+	    iptables python3 gcc-multilib libnl-genl-3-dev
+# sgate.ko and the VM that runs its selftests (this host's kernel has no
+# modules): Debian's 6.12 kernel, its headers, pahole for module BTF, QEMU.
+DEB_PKGS_VM := linux-image-6.12-amd64 linux-headers-6.12-amd64 dwarves \
+	       qemu-system-x86 busybox-static libmnl-dev kmod xz-utils
 
-.PHONY: all deps check demo clean unit pkt e2e
+.PHONY: all deps check demo clean vm-check
 
 all: $(BPF_OBJS) $(SKELS) $(BUILD)/sgate
 
@@ -50,7 +54,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 include tests/Makefile.inc
 
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+	@missing=""; for p in $(DEB_PKGS) $(DEB_PKGS_VM); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -67,5 +71,11 @@ check: deps
 	$(MAKE) all tests
 	./tests/run-all.sh
 
+# sgate.ko's selftests in a QEMU VM booting Debian's 6.12 kernel.
+vm-check: deps
+	$(MAKE) all tests
+	./selftests/run-vm.sh
+
 clean:
 	rm -rf $(BUILD)
+	-$(MAKE) -C kmod clean

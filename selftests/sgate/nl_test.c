@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selftest of sgate.ko's generic netlink family, in TAP.  Built on libmnl,
+ * which lets a test write the malformed and oversized attributes that a
+ * higher-level library refuses to build.
+ *
+ *   nl_test            every operation as root, and the refusals
+ *   nl_test --unpriv   run as a user without CAP_NET_ADMIN: changes refused,
+ *                      reads allowed
+ *   nl_test --timer    the rotation timer turns keys over with no agent
+ *   nl_test --fuzz N   N random messages to the family; only checks that
+ *                      each gets an answer (the console is checked for oopses)
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <linux/genetlink.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+
+#include "sgate/genl.h"
+
+enum { NL_BUF = 16384 };
+
+static struct mnl_socket *nl;
+static uint16_t family;
+static unsigned int seq, tests, failures;
+
+static void tap(bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void tap(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	if (!ok)
+		failures++;
+	printf("%s %u - ", ok ? "ok" : "not ok", tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* A reply: its error (0 or -errno), extack message, and attributes. */
+struct reply {
+	int err;
+	char extack[256];
+	uint8_t buf[NL_BUF];
+	size_t len;
+	struct nlattr *tb[SGATE_A_MAX + 1];
+};
+
+static struct nlmsghdr *start(char *buf, uint16_t type, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = SGATE_GENL_VERSION;
+	return nlh;
+}
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type >= 0 && type <= SGATE_A_MAX)
+		tb[type] = (struct nlattr *)a;
+	return MNL_CB_OK;
+}
+
+/* Send nlh, read until the ACK; keep the data message and the error. */
+static void transact(struct nlmsghdr *nlh, struct reply *r)
+{
+	char buf[NL_BUF];
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		r->err = -errno;
+		return;
+	}
+	for (;;) {
+		struct nlmsghdr *m;
+
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0) {
+			r->err = -errno;
+			return;
+		}
+		for (m = (struct nlmsghdr *)buf; mnl_nlmsg_ok(m, n);
+		     m = mnl_nlmsg_next(m, &n)) {
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
+				struct nlattr *attr;
+
+				r->err = e->error;
+				if (m->nlmsg_flags & NLM_F_ACK_TLVS) {
+					size_t off = sizeof(*e) +
+						(m->nlmsg_flags & NLM_F_CAPPED ?
+						 0 : e->msg.nlmsg_len - sizeof(e->msg));
+					mnl_attr_for_each_payload((struct nlattr *)((char *)e + off),
+								  m->nlmsg_len - sizeof(*m) - off) {
+						if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG)
+							snprintf(r->extack, sizeof(r->extack),
+								 "%s", mnl_attr_get_str(attr));
+					}
+				}
+				return;
+			}
+			if (m->nlmsg_type >= NLMSG_MIN_TYPE && !r->len) {
+				memcpy(r->buf, m, m->nlmsg_len);
+				r->len = m->nlmsg_len;
+				mnl_attr_parse((struct nlmsghdr *)r->buf,
+					       sizeof(struct genlmsghdr), attr_cb,
+					       r->tb);
+			}
+		}
+	}
+}
+
+static int resolve_family(void)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	struct nlattr *tb[CTRL_ATTR_MAX + 1] = {};
+	struct reply r;
+
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SGATE_GENL_NAME);
+	transact(nlh, &r);
+	if (r.err || !r.len)
+		return -1;
+	mnl_attr_parse((struct nlmsghdr *)r.buf, sizeof(struct genlmsghdr),
+		       attr_cb, tb);
+	if (!tb[CTRL_ATTR_FAMILY_ID])
+		return -1;
+	family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	return 0;
+}
+
+static void simple(uint8_t cmd, struct reply *r)
+{
+	char buf[NL_BUF];
+
+	transact(start(buf, family, cmd), r);
+}
+
+static uint64_t stat_of(int attr)
+{
+	struct reply r;
+
+	simple(SGATE_CMD_STATS_GET, &r);
+	return r.tb[attr] ? mnl_attr_get_u64(r.tb[attr]) : ~0ULL;
+}
+
+/* Is any run of the 16 key bytes anywhere in a reply? */
+static bool reply_has(const struct reply *r, const uint8_t *key)
+{
+	size_t i;
+
+	for (i = 0; i + SGATE_KEY_BYTES <= r->len; i++)
+		if (!memcmp(r->buf + i, key, SGATE_KEY_BYTES))
+			return true;
+	return false;
+}
+
+static void install(const void *key, size_t len, struct reply *r)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, family, SGATE_CMD_KEY_INSTALL);
+
+	mnl_attr_put(nlh, SGATE_A_KEY, len, key);
+	transact(nlh, r);
+}
+
+static void settings(int attr, uint32_t v, struct reply *r)
+{
+	char buf[NL_BUF];
+	struct nlmsghdr *nlh = start(buf, family, SGATE_CMD_SETTINGS_SET);
+
+	mnl_attr_put_u32(nlh, attr, v);
+	transact(nlh, r);
+}
+
+static void test_admin(void)
+{
+	static const uint8_t key[SGATE_KEY_BYTES] = {
+		0x5e, 0xc2, 0xe7, 0x1d, 0xab, 0x01, 0x77, 0x42,
+		0x99, 0x13, 0xc0, 0xff, 0xee, 0x5a, 0x17, 0x0d,
+	};
+	static const uint8_t zero[SGATE_KEY_BYTES];
+	char big[4000], buf[NL_BUF];
+	struct nlmsghdr *nlh;
+	struct reply r;
+	uint64_t serial = stat_of(SGATE_A_SERIAL), rot;
+	struct nlattr *e;
+	int entries = 0;
+
+	rot = stat_of(SGATE_A_ROTATIONS);
+	simple(SGATE_CMD_ROTATE, &r);
+	tap(!r.err && stat_of(SGATE_A_SERIAL) == serial + 1 &&
+	    stat_of(SGATE_A_ROTATIONS) == rot + 1,
+	    "rotate: serial %llu -> %llu (err %d)", (unsigned long long)serial,
+	    (unsigned long long)stat_of(SGATE_A_SERIAL), r.err);
+
+	install(key, sizeof(key), &r);
+	tap(!r.err, "install a 16-byte key (err %d)", r.err);
+	/* The policy core answers a wrong exact length with -ERANGE. */
+	install(key, 15, &r);
+	tap(r.err == -ERANGE && *r.extack,
+	    "install a 15-byte key refused (err %d: %s)", r.err, r.extack);
+	install(key, 17, &r);
+	tap(r.err == -ERANGE, "install a 17-byte key refused (err %d: %s)", r.err, r.extack);
+	memset(big, 0x41, sizeof(big));
+	install(big, sizeof(big), &r);
+	tap(r.err == -ERANGE, "install a 4000-byte attribute refused (err %d)", r.err);
+	install(zero, sizeof(zero), &r);
+	tap(r.err == -EINVAL && strstr(r.extack, "zero"),
+	    "install an all-zero key refused with a reason (err %d: %s)", r.err, r.extack);
+	simple(SGATE_CMD_KEY_INSTALL, &r);
+	tap(r.err == -EINVAL, "install without a key refused (err %d)", r.err);
+
+	nlh = start(buf, family, SGATE_CMD_ROTATE);
+	mnl_attr_put_u32(nlh, SGATE_A_MAX + 7, 1);
+	transact(nlh, &r);
+	tap(r.err == -EINVAL, "unknown attribute refused (err %d)", r.err);
+	nlh = start(buf, family, SGATE_CMD_ROTATE);
+	mnl_attr_put_u64(nlh, SGATE_A_SERIAL, 1);
+	transact(nlh, &r);
+	tap(r.err == -EINVAL, "reply-only attribute in a request refused (err %d)", r.err);
+	nlh = start(buf, family, SGATE_CMD_SETTINGS_SET);
+	mnl_attr_put_u16(nlh, SGATE_A_ROTATE_SECONDS, 5);
+	transact(nlh, &r);
+	tap(r.err == -EINVAL, "u16 where a u32 belongs refused (err %d)", r.err);
+	nlh = start(buf, family, __SGATE_CMD_MAX + 3);
+	transact(nlh, &r);
+	tap(r.err == -EOPNOTSUPP, "unknown command refused (err %d)", r.err);
+
+	settings(SGATE_A_ROTATE_SECONDS, 1, &r);
+	tap(r.err == -ERANGE, "rotation period of 1 s refused (err %d: %s)", r.err, r.extack);
+	settings(SGATE_A_ROTATE_SECONDS, SGATE_MAX_ROTATE_SECONDS + 1, &r);
+	tap(r.err == -ERANGE || r.err == -EINVAL, "rotation period too long refused (err %d)", r.err);
+	settings(SGATE_A_EPOCH_SECONDS, 1, &r);
+	tap(r.err == -ERANGE || r.err == -EINVAL, "epoch of 1 s refused (err %d)", r.err);
+	simple(SGATE_CMD_SETTINGS_SET, &r);
+	tap(r.err == -EINVAL, "settings with nothing to set refused (err %d: %s)", r.err, r.extack);
+	settings(SGATE_A_ROTATE_SECONDS, 0, &r);
+	simple(SGATE_CMD_SETTINGS_GET, &r);
+	tap(!r.err && r.tb[SGATE_A_ROTATE_SECONDS] &&
+	    mnl_attr_get_u32(r.tb[SGATE_A_ROTATE_SECONDS]) == 0 &&
+	    r.tb[SGATE_A_EPOCH_SECONDS],
+	    "settings: timer off, epoch length reported (err %d)", r.err);
+
+	simple(SGATE_CMD_KEYS_GET, &r);
+	if (r.tb[SGATE_A_KEYS])
+		mnl_attr_for_each_nested(e, r.tb[SGATE_A_KEYS])
+			entries++;
+	tap(!r.err && entries >= 2 && entries <= 3,
+	    "keys: %d entries with ids, epochs, ages, states", entries);
+	tap(!reply_has(&r, key), "key listing carries no key bytes");
+	simple(SGATE_CMD_STATS_GET, &r);
+	tap(!r.err && !reply_has(&r, key) && r.tb[SGATE_A_EPOCH] &&
+	    r.tb[SGATE_A_COOKIES_MADE],
+	    "stats: epoch and counters, no key bytes");
+	simple(SGATE_CMD_SETTINGS_GET, &r);
+	tap(!r.err && !reply_has(&r, key), "settings carry no key bytes");
+}
+
+static void test_unpriv(void)
+{
+	static const uint8_t key[SGATE_KEY_BYTES] = { 1, 2, 3 };
+	struct reply r;
+
+	simple(SGATE_CMD_ROTATE, &r);
+	tap(r.err == -EPERM, "rotate without CAP_NET_ADMIN refused (err %d)", r.err);
+	install(key, sizeof(key), &r);
+	tap(r.err == -EPERM, "install without CAP_NET_ADMIN refused (err %d)", r.err);
+	settings(SGATE_A_ROTATE_SECONDS, 10, &r);
+	tap(r.err == -EPERM, "settings without CAP_NET_ADMIN refused (err %d)", r.err);
+	simple(SGATE_CMD_KEYS_GET, &r);
+	tap(!r.err, "key listing allowed (ids and ages only) (err %d)", r.err);
+}
+
+static void test_timer(void)
+{
+	struct reply r;
+	uint64_t serial = stat_of(SGATE_A_SERIAL), timer;
+
+	timer = stat_of(SGATE_A_TIMER_ROTATIONS);
+	settings(SGATE_A_ROTATE_SECONDS, 2, &r);
+	tap(!r.err, "timer set to 2 s (err %d)", r.err);
+	sleep(7);
+	tap(stat_of(SGATE_A_TIMER_ROTATIONS) >= timer + 2 &&
+	    stat_of(SGATE_A_SERIAL) >= serial + 2,
+	    "timer rotated with no agent: %llu rotations, serial %llu -> %llu",
+	    (unsigned long long)(stat_of(SGATE_A_TIMER_ROTATIONS) - timer),
+	    (unsigned long long)serial, (unsigned long long)stat_of(SGATE_A_SERIAL));
+	settings(SGATE_A_ROTATE_SECONDS, 0, &r);
+	timer = stat_of(SGATE_A_TIMER_ROTATIONS);
+	sleep(3);
+	tap(stat_of(SGATE_A_TIMER_ROTATIONS) == timer, "timer off: no more rotations");
+}
+
+/* Random commands, flags and attributes; every one must get an answer. */
+static void test_fuzz(long n)
+{
+	char buf[NL_BUF];
+	uint64_t x = 0x5eed5eedULL;
+	long i, answered = 0;
+	struct reply r;
+
+	for (i = 0; i < n; i++) {
+		struct nlmsghdr *nlh;
+		int k, nattr;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		nlh = start(buf, family, (uint8_t)(x % (SGATE_CMD_MAX + 3)));
+		/* Rotations and settings change the ring: keep them rare. */
+		if (((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd ==
+		    SGATE_CMD_SETTINGS_SET && (x >> 8) % 64)
+			((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd =
+				SGATE_CMD_STATS_GET;
+		nattr = (int)((x >> 16) % 4);
+		for (k = 0; k < nattr; k++) {
+			uint8_t val[64];
+			size_t len;
+			int j;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			len = (x >> 24) % sizeof(val);
+			for (j = 0; j < (int)len; j++)
+				val[j] = (uint8_t)(x >> (j % 56));
+			mnl_attr_put(nlh, (uint16_t)((x >> 40) % (SGATE_A_MAX + 4)),
+				     len, val);
+		}
+		transact(nlh, &r);
+		if (r.err != -ENOBUFS)
+			answered++;
+	}
+	tap(answered == n, "%ld random messages, %ld answered", n, answered);
+}
+
+int main(int argc, char **argv)
+{
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		printf("Bail out! cannot open a generic netlink socket\n");
+		return 1;
+	}
+	{
+		int one = 1;
+
+		mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+		mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	}
+	if (resolve_family()) {
+		printf("Bail out! family \"%s\" not found: is sgate.ko loaded?\n",
+		       SGATE_GENL_NAME);
+		return 1;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--unpriv"))
+		test_unpriv();
+	else if (argc > 1 && !strcmp(argv[1], "--timer"))
+		test_timer();
+	else if (argc > 2 && !strcmp(argv[1], "--fuzz"))
+		test_fuzz(atol(argv[2]));
+	else
+		test_admin();
+	printf("1..%u\n", tests);
+	mnl_socket_close(nl);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# sgate.ko selftests, run inside the VM as root (TAP).  The host's console
+# check (selftests/vm/run.sh) adds: no WARNING, BUG, Oops or panic.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP"
+KO=$TOP/kmod/sgate.ko
+NL=$TOP/build/nl_test
+FUZZ=${SGATE_NL_FUZZ:-20000}
+n=0 fail=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(echo "$out" | tail -n 12)"; fi; }
+# A TAP-speaking program: its lines become ours, renumbered.
+sub() {
+	local name=$1 line; shift
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) ok "$name: ${line#ok * - }" ;;
+		"not ok "*) not_ok "$name: ${line#not ok * - }" ;;
+		"Bail out!"*) not_ok "$name: $line" ;;
+		esac
+	done < <("$@" 2>&1)
+}
+
+echo "TAP version 13"
+echo "# kernel $(uname -r)"
+modprobe veth 2>/dev/null
+
+check "sgate.ko inserts" insmod "$KO"
+check "module BTF at /sys/kernel/btf/sgate" test -e /sys/kernel/btf/sgate
+check "kfuncs registered (no 'missing module BTF' in dmesg)" sh -c '! dmesg | grep -q "missing module BTF"'
+check "kfuncs in the module's BTF" sh -c 'bpftool btf dump file /sys/kernel/btf/sgate | grep -q "bpf_sgate_xdp_cookie_make"'
+check "genl family registered" sh -c 'grep -q . /sys/module/sgate/refcnt'
+
+sub "netlink" "$NL"
+sub "netlink unprivileged" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NL" --unpriv
+sub "netlink timer" "$NL" --timer
+sub "netlink fuzz" "$NL" --fuzz "$FUZZ"
+
+# Key bytes are in no file the module exposes.
+check "no key material under /sys/module/sgate" sh -c '! grep -rqs . /sys/module/sgate/parameters/key 2>/dev/null'
+
+# The gate in module mode, end to end between two namespaces.
+if [ -x "$TOP/build/sgate" ]; then
+	sub "e2e module mode" "$TOP/tests/e2e/test_gate.sh"
+	sub "module mode" "$TOP/selftests/sgate/test_module_mode.sh"
+else
+	not_ok "e2e module mode: build/sgate missing"
+fi
+
+check "rmmod after every gate is gone" rmmod sgate
+check "insert/remove 20 times" sh -c 'for i in $(seq 20); do insmod '"$KO"' && rmmod sgate || exit 1; done'
+
+echo "1..$n"
+echo "selftests: $((n - fail)) passed, $fail failed"
+[ "$fail" = 0 ]

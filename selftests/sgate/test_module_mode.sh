@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Module mode specifics, in the VM with sgate.ko loaded (TAP): the agent says
+# which mode it uses, no map holds a key byte, and the module cannot be
+# removed from under a gate that calls its kfuncs.
+set -u
+. "$(dirname "$0")/../../tests/e2e/lib.sh"
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+trap netns_down EXIT
+
+echo "TAP version 13"
+netns_up || { echo "Bail out! cannot create namespaces"; exit 1; }
+if ! out=$(S "$SGATE" attach "$SDEV" --ports 8080 2>&1); then
+	echo "Bail out! attach failed: $out"
+	exit 1
+fi
+if S "$SGATE" status | grep -qi "key mode:.*module"; then ok "status reports module mode"; else not_ok "status reports module mode" "$(S "$SGATE" status)"; fi
+
+# Every sgate map, dumped: the key ring holds no key byte (all zero).
+dir=$(find /sys/fs/bpf/sgate -mindepth 2 -maxdepth 2 -type d -name "$SDEV" | head -n1)
+leak=0 maps=0
+for m in "$dir"/*; do
+	bpftool map show pinned "$m" >/dev/null 2>&1 || continue
+	maps=$((maps + 1))
+	case "$(basename "$m")" in
+	keys) bpftool -j map dump pinned "$m" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    v = e.get("value") or e.get("formatted", {}).get("value")
+    raw = v if isinstance(v, list) else []
+    if any(int(b, 16) if isinstance(b, str) else 0 for b in raw):
+        sys.exit(1)
+    if isinstance(v, dict):
+        for m in v.get("m", []):
+            if any(m["key"]["k"]):
+                sys.exit(1)' || leak=1 ;;
+	esac
+done
+if [ "$maps" -ge 4 ] && [ "$leak" = 0 ]; then ok "no key bytes in any of $maps maps"; else not_ok "no key bytes in the maps" "maps=$maps leak=$leak"; fi
+
+if rmmod sgate 2>/dev/null; then
+	not_ok "rmmod refused while a gate uses the kfuncs"
+	insmod "$TOP/kmod/sgate.ko"
+else
+	ok "rmmod refused while a gate uses the kfuncs"
+fi
+C "$BUILD/echo" client "$SADDR" 8080 1 >/dev/null 2>&1	# no server: RST, fine
+S "$SGATE" detach "$SDEV" >/dev/null
+ok "detach"
+echo "1..$n"
+[ "$fail" = 0 ]
