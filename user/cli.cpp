@@ -23,6 +23,7 @@ constexpr std::array kCommands = {
         CommandSpec{Command::status, "status", false, false},
         CommandSpec{Command::rotate, "rotate", true, false},
         CommandSpec{Command::stats, "stats", true, false},
+        CommandSpec{Command::keys, "keys", true, false},
 };
 
 const CommandSpec *find_command(std::string_view name)
@@ -135,6 +136,7 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 		once(seen, opt.name);
 		const bool attach = spec.command == Command::attach;
 		const bool stats = spec.command == Command::stats;
+		const bool json_allowed = stats || spec.command == Command::keys;
 		if (opt.name == "--pin-root") {
 			inv.pin_root = parse_pin_root(in.value_of(opt));
 		} else if (attach && opt.name == "--ports") {
@@ -149,7 +151,7 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 			inv.key_period = static_cast<unsigned>(
 			        parse_number_in(in.value_of(opt), SGATE_MIN_EPOCH_SECONDS,
 			                        SGATE_MAX_EPOCH_SECONDS, "--key-period"));
-		} else if (stats && opt.name == "--json") {
+		} else if (json_allowed && opt.name == "--json") {
 			refuse_value(opt);
 			inv.json = true;
 		} else if (stats && opt.name == "--watch") {

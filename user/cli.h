@@ -11,7 +11,7 @@
 
 namespace sgate {
 
-enum class Command { none, attach, detach, status, rotate, stats };
+enum class Command { none, attach, detach, status, rotate, stats, keys };
 enum class XdpMode { native, generic };
 
 struct Invocation {
@@ -25,9 +25,11 @@ struct Invocation {
 	PortBitmap ports{};
 	XdpMode xdp_mode = XdpMode::native;
 	std::optional<unsigned> mss;
-	unsigned key_period = SGATE_DEFAULT_EPOCH_SECONDS;
+	// Unset: map mode uses SGATE_DEFAULT_EPOCH_SECONDS, module mode keeps
+	// the module's epoch length rather than renumbering its epochs.
+	std::optional<unsigned> key_period;
 
-	// stats
+	// stats, keys
 	bool json = false;
 	std::optional<unsigned> watch_seconds;
 };

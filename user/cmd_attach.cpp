@@ -17,7 +17,9 @@
 #include "exit_status.h"
 #include "gate_config.h"
 #include "host_checks.h"
+#include "key_plan.h"
 #include "keyring.h"
+#include "module_client.h"
 #include "pin_paths.h"
 #include "pinned_gate.h"
 #include "random_key.h"
@@ -39,17 +41,23 @@ struct SkeletonDeleter {
 };
 using Skeleton = std::unique_ptr<sgate_bpf, SkeletonDeleter>;
 
-Skeleton load_programs()
+Skeleton load_programs(KeyMode mode)
 {
 	Skeleton skel(sgate_bpf__open());
 	if (!skel)
 		throw Failure(Exit::failure, "cannot open sgate's BPF object: " + why(errno));
+	// Before load: the verifier then drops the calls of the mode not taken,
+	// so the weak kfuncs need the module only where it is used.
+	skel->rodata->sgate_module_mode = mode == KeyMode::module;
 	int err = sgate_bpf__load(skel.get());
 	if (err)
 		throw Failure(
 		        Exit::failure,
 		        "the kernel refused sgate's BPF programs: " + why(err) +
-		                " (libbpf's messages above say why; SGATE_DEBUG=1 shows more)");
+		                " (libbpf's messages above say why; SGATE_DEBUG=1 shows more)" +
+		                (mode == KeyMode::module ? "; in module key mode, sgate.ko must "
+		                                           "come from this sgate's sources"
+		                                         : ""));
 	return skel;
 }
 
@@ -75,13 +83,14 @@ void pin_object(int fd, const std::string &dir, const char *name, Rollback &roll
 	rollback.add([path] { unlink(path.c_str()); });
 }
 
-sgate_config gate_config_for(const Invocation &inv, const std::string &device)
+sgate_config gate_config_for(const Invocation &inv, const std::string &device,
+                             unsigned epoch_seconds)
 {
 	GateParams params;
 	params.ports = inv.ports;
 	params.mtu = device_mtu(device);
 	params.mss_cap = inv.mss;
-	params.key_period_seconds = inv.key_period;
+	params.key_period_seconds = epoch_seconds;
 	params.host = read_host_tcp_settings();
 	return make_gate_config(params);
 }
@@ -104,6 +113,17 @@ void install_first_keyring(const sgate_bpf &skel)
 	}
 	wipe(ring);
 	update_map(skel.maps.sgate_keys, idle_slot, &idle, "idle keyring");
+	update_map(skel.maps.sgate_key_sel, 0, &live_slot, "key selector");
+}
+
+// Module mode: no key in any map, ever.  Both slots hold the empty ring, which
+// names no key for any epoch, so even a stray map-mode read finds nothing.
+void install_empty_keyrings(const sgate_bpf &skel)
+{
+	const __u32 live_slot = 0, idle_slot = 1;
+	const sgate_keyring empty = empty_keyring();
+	update_map(skel.maps.sgate_keys, live_slot, &empty, "keyring");
+	update_map(skel.maps.sgate_keys, idle_slot, &empty, "idle keyring");
 	update_map(skel.maps.sgate_key_sel, 0, &live_slot, "key selector");
 }
 
@@ -138,6 +158,7 @@ void run_attach(const Invocation &inv)
 	require_root();
 	const unsigned ifindex = device_index(device);
 	require_kernel_support();
+	KeyPlan plan = plan_keys(inv);
 	require_syncookies();
 
 	const std::string root = pin_root(inv.pin_root);
@@ -155,10 +176,13 @@ void run_attach(const Invocation &inv)
 		                      "' first");
 	require_no_xdp_program(ifindex, device);
 
-	Skeleton skel = load_programs();
-	const sgate_config config = gate_config_for(inv, device);
+	Skeleton skel = load_programs(plan.mode);
+	const sgate_config config = gate_config_for(inv, device, plan.epoch_seconds);
 	update_map(skel->maps.sgate_config, 0, &config, "gate config");
-	install_first_keyring(*skel);
+	if (plan.mode == KeyMode::module)
+		install_empty_keyrings(*skel);
+	else
+		install_first_keyring(*skel);
 
 	make_directory(dir, rollback);
 	link = attach_xdp(bpf_program__fd(skel->progs.sgate_xdp), ifindex, inv, device);
@@ -178,12 +202,22 @@ void run_attach(const Invocation &inv)
 	pin_object(bpf_map__fd(skel->maps.sgate_key_sel), dir, pin::key_sel, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_stats), dir, pin::stats, rollback);
 	pin_object(tc_fd, dir, pin::tc_prog, rollback);
+	// Last, as it cannot be undone without renumbering the epochs once more.
+	if (plan.module_epoch_was)
+		plan.module->set_epoch_seconds(plan.epoch_seconds);
 	rollback.commit();
 
 	std::printf("sgate: guarding %s (ifindex %u): TCP ports %s, XDP %s, MSS %u/%u (IPv4/IPv6), "
-	            "key period %u s\n",
+	            "key period %u s, key mode %s\n",
 	            device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
-	            xdp_mode_name(inv.xdp_mode), config.mss_v4, config.mss_v6, inv.key_period);
+	            xdp_mode_name(inv.xdp_mode), config.mss_v4, config.mss_v6, plan.epoch_seconds,
+	            key_mode_text(plan.mode));
+	if (plan.module_epoch_was)
+		std::printf(
+		        "sgate: sgate.ko's epoch length is now %u s (was %u s): the epochs of this "
+		        "whole network namespace were renumbered, so handshakes in flight at that "
+		        "moment must start again\n",
+		        plan.epoch_seconds, *plan.module_epoch_was);
 }
 
 } // namespace sgate

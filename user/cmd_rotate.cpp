@@ -1,14 +1,20 @@
 // sgate rotate: a new master key for one gate or for all gates here, on the
 // schedule of keyring.h, written so that the programs never see half a ring.
+// Gates in module mode share sgate.ko's ring of this network namespace: it
+// turns over once, by SGATE_CMD_ROTATE, however many of them are named.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "exit_status.h"
 #include "host_checks.h"
+#include "key_mode.h"
 #include "keyring.h"
+#include "module_client.h"
 #include "pin_paths.h"
 #include "pinned_gate.h"
 #include "random_key.h"
@@ -74,6 +80,47 @@ void rotate_gate(PinnedGate &gate)
 	            old_until);
 }
 
+std::string join(const std::vector<std::string> &names)
+{
+	std::string out;
+	for (const auto &name : names)
+		out += (out.empty() ? "" : ", ") + name;
+	return out;
+}
+
+void rotate_module(const std::vector<std::string> &devices)
+{
+	ModuleClient module;
+	module.rotate();
+	const ModuleSettings settings = module.settings();
+	const ModuleStats stats = module.stats();
+	const std::uint64_t now_ns = coarse_monotonic_ns();
+	const std::uint64_t epoch_ns = settings.epoch_seconds * 1000000000ULL;
+
+	// The new key is the pending one; should the timer have rotated since,
+	// the newest pending one is what signs next.
+	const ModuleKey *pending = nullptr;
+	const std::vector<ModuleKey> keys = module.keys();
+	for (const auto &k : keys)
+		if (k.state == SGATE_KEY_PENDING && (!pending || k.id > pending->id))
+			pending = &k;
+	std::printf("sgate: sgate.ko keeps one key ring for this whole network namespace, not one "
+	            "per device: rotated it once for %s; ring serial %llu",
+	            join(devices).c_str(), static_cast<unsigned long long>(stats.serial));
+	if (!pending) {
+		std::printf(": the new key signs at once (the ring had no key for this epoch)\n");
+		return;
+	}
+	const double takes_over = static_cast<double>(pending->first_epoch * epoch_ns) / 1e9 -
+	                          static_cast<double>(now_ns) / 1e9;
+	const double old_until = takes_over + static_cast<double>(settings.epoch_seconds);
+	std::printf(": the new key (id %llu) signs from epoch %llu, in %.1f s; the keys in use "
+	            "before keep checking their cookies for %.1f s\n",
+	            static_cast<unsigned long long>(pending->id),
+	            static_cast<unsigned long long>(pending->first_epoch),
+	            takes_over > 0 ? takes_over : 0.0, old_until > 0 ? old_until : 0.0);
+}
+
 } // namespace
 
 void run_rotate(const Invocation &inv)
@@ -91,10 +138,19 @@ void run_rotate(const Invocation &inv)
 		              "no device is guarded by sgate in this network namespace: "
 		              "no key to rotate");
 	// Open them all first, so a missing gate fails before any key changes.
-	std::vector<PinnedGate> gates;
-	for (const auto &device : devices)
-		gates.emplace_back(root, device);
-	for (auto &gate : gates)
+	std::vector<PinnedGate> map_gates;
+	std::vector<std::string> module_gates;
+	for (const auto &device : devices) {
+		PinnedGate gate(root, device);
+		if (gate.key_mode() == KeyMode::module)
+			module_gates.push_back(device);
+		else
+			map_gates.push_back(std::move(gate));
+	}
+	// sgate.ko first: the one step that can fail for want of the module.
+	if (!module_gates.empty())
+		rotate_module(module_gates);
+	for (auto &gate : map_gates)
 		rotate_gate(gate);
 }
 

@@ -1,14 +1,19 @@
 // sgate stats: the counters of one gate or of all gates here, once or
-// redrawn every few seconds with rates until SIGINT or SIGTERM.
+// redrawn every few seconds with rates until SIGINT or SIGTERM; with sgate.ko's
+// counters of this namespace when a gate is in module mode.
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <memory>
+#include <optional>
 #include <unistd.h>
 
 #include "commands.h"
 #include "exit_status.h"
 #include "host_checks.h"
+#include "key_mode.h"
+#include "module_client.h"
 #include "pin_paths.h"
 #include "pinned_gate.h"
 #include "stats_format.h"
@@ -60,13 +65,25 @@ bool sleep_until(const timespec &deadline)
 	return false;
 }
 
-std::vector<GateCounters> sample(const std::vector<PinnedGate> &gates)
+// The gates to sample, and sgate.ko if any of them is in module mode.
+struct Sources {
+	std::vector<PinnedGate> gates;
+	std::vector<KeyMode> modes;
+	std::unique_ptr<ModuleClient> module;
+};
+
+std::vector<GateCounters> sample(const Sources &from)
 {
+	std::optional<ModuleStats> module;
+	if (from.module)
+		module = from.module->stats();
 	std::vector<GateCounters> out;
-	for (const auto &gate : gates) {
+	for (std::size_t i = 0; i < from.gates.size(); i++) {
 		GateCounters g;
-		g.device = gate.device();
-		g.now = gate.counters();
+		g.device = from.gates[i].device();
+		g.now = from.gates[i].counters();
+		if (from.modes[i] == KeyMode::module)
+			g.module = module;
 		out.push_back(g);
 	}
 	return out;
@@ -89,7 +106,7 @@ void print_sample(const std::vector<GateCounters> &sample, const Invocation &inv
 	std::fflush(stdout);
 }
 
-void watch(const std::vector<PinnedGate> &gates, const Invocation &inv)
+void watch(const Sources &gates, const Invocation &inv)
 {
 	const bool redraw = !inv.json && isatty(STDOUT_FILENO);
 	stop_on_signals();
@@ -105,6 +122,8 @@ void watch(const std::vector<PinnedGate> &gates, const Invocation &inv)
 		auto current = sample(gates);
 		for (std::size_t i = 0; i < current.size(); i++) {
 			current[i].before = previous[i].now;
+			if (previous[i].module)
+				current[i].module_before = *previous[i].module;
 			current[i].seconds = seconds_between(taken, now_taken);
 		}
 		print_sample(current, inv, redraw);
@@ -128,9 +147,13 @@ void run_stats(const Invocation &inv)
 		throw Failure(
 		        Exit::not_attached,
 		        "no device is guarded by sgate in this network namespace: no counters");
-	std::vector<PinnedGate> gates;
-	for (const auto &device : devices)
-		gates.emplace_back(root, device);
+	Sources gates;
+	for (const auto &device : devices) {
+		gates.gates.emplace_back(root, device);
+		gates.modes.push_back(gates.gates.back().key_mode());
+		if (gates.modes.back() == KeyMode::module && !gates.module)
+			gates.module = std::make_unique<ModuleClient>();
+	}
 
 	if (inv.watch_seconds)
 		watch(gates, inv);

@@ -4,12 +4,16 @@
 #include <cstdio>
 #include <linux/if_link.h>
 #include <net/if.h>
+#include <optional>
 #include <string>
 
 #include "commands.h"
 #include "exit_status.h"
 #include "host_checks.h"
+#include "key_mode.h"
 #include "keyring.h"
+#include "keys_format.h"
+#include "module_client.h"
 #include "pin_paths.h"
 #include "pinned_gate.h"
 #include "tc_ingress.h"
@@ -69,7 +73,7 @@ void print_keyring(const PinnedGate &gate, const sgate_config &cfg)
 	const std::uint64_t epoch = epoch_at(now_ns, cfg.epoch_ns);
 	const double left = static_cast<double>((epoch + 1) * cfg.epoch_ns - now_ns) / 1e9;
 
-	std::printf("  key mode:     map (keys in a BPF map)\n");
+	std::printf("  key mode:     %s\n", key_mode_text(KeyMode::map));
 	std::printf("  keyring:      serial %llu, slot %u\n",
 	            static_cast<unsigned long long>(ring.serial), slot);
 	std::printf("  epoch:        %llu (next in %.1f s)\n",
@@ -83,7 +87,81 @@ void print_keyring(const PinnedGate &gate, const sgate_config &cfg)
 	wipe(ring);
 }
 
-void print_gate(const std::string &root, const std::string &device)
+// sgate.ko's view of this namespace, asked for once per status run: every
+// module-mode gate here shares it.
+struct ModuleView {
+	std::optional<std::string> error;
+	ModuleSettings settings;
+	ModuleStats stats;
+	std::vector<ModuleKey> keys;
+};
+
+ModuleView ask_module()
+{
+	ModuleView view;
+	try {
+		ModuleClient client;
+		view.settings = client.settings();
+		view.stats = client.stats();
+		view.keys = client.keys();
+	} catch (const Failure &f) {
+		view.error = f.what();
+	}
+	return view;
+}
+
+// Module mode never writes key bytes into the map: say so if any are there.
+void check_keys_map_empty(const PinnedGate &gate)
+{
+	for (__u32 slot = 0; slot < SGATE_KEYRING_SLOTS; slot++) {
+		sgate_keyring ring;
+		gate.read_keyring(slot, ring);
+		bool in_use = false;
+		for (const auto &m : ring.m)
+			in_use = in_use || master_in_use(m);
+		wipe(ring);
+		if (in_use)
+			std::printf(
+			        "  WARNING:      slot %u of the keys map holds a key, which module "
+			        "mode never writes there: detach and attach again\n",
+			        slot);
+	}
+}
+
+void print_module_ring(const PinnedGate &gate, const sgate_config &cfg, const ModuleView &m)
+{
+	std::printf("  key mode:     %s\n", key_mode_text(KeyMode::module));
+	check_keys_map_empty(gate);
+	if (m.error) {
+		std::printf("  module:       unavailable: %s\n", m.error->c_str());
+		return;
+	}
+	const std::uint64_t epoch_ns = m.settings.epoch_seconds * 1000000000ULL;
+	const std::uint64_t now_ns = coarse_monotonic_ns();
+	const double left =
+	        static_cast<double>((epoch_at(now_ns, epoch_ns) + 1) * epoch_ns - now_ns) / 1e9;
+	std::printf("  key period:   %u s (sgate.ko's epoch length)", m.settings.epoch_seconds);
+	if (cfg.epoch_ns != epoch_ns)
+		std::printf(", changed since attach (then %llu s)",
+		            static_cast<unsigned long long>(cfg.epoch_ns / 1000000000ULL));
+	std::printf("\n  module ring:  serial %llu, one for this whole network namespace\n",
+	            static_cast<unsigned long long>(m.stats.serial));
+	std::printf("  epoch:        %llu (next in %.1f s)\n",
+	            static_cast<unsigned long long>(m.stats.epoch), left);
+	if (m.settings.rotate_seconds)
+		std::printf("  rotation:     every %u s by sgate.ko's timer\n",
+		            m.settings.rotate_seconds);
+	else
+		std::printf("  rotation:     sgate.ko's timer is off: only 'sgate rotate'\n");
+	for (const auto &k : m.keys)
+		std::printf("  key %-9llu from epoch %llu, %s, %s, age %s\n",
+		            static_cast<unsigned long long>(k.id),
+		            static_cast<unsigned long long>(k.first_epoch), key_state_name(k.state),
+		            key_origin_name(k.origin), format_age(k.age_ms).c_str());
+}
+
+void print_gate(const std::string &root, const std::string &device,
+                std::optional<ModuleView> &module)
 {
 	std::printf("%s\n", device.c_str());
 	try {
@@ -116,6 +194,12 @@ void print_gate(const std::string &root, const std::string &device)
 		std::printf("  syn window:   %u, window scale %u\n", cfg.syn_window,
 		            cfg.rcv_wscale);
 		std::printf("  features:     %s\n", features_text(cfg.features).c_str());
+		if (gate.key_mode() == KeyMode::module) {
+			if (!module)
+				module = ask_module();
+			print_module_ring(gate, cfg, *module);
+			return;
+		}
 		std::printf("  key period:   %llu s\n",
 		            static_cast<unsigned long long>(cfg.epoch_ns / 1000000000ULL));
 		print_keyring(gate, cfg);
@@ -136,10 +220,11 @@ void run_status(const Invocation &inv)
 		            static_cast<unsigned long long>(netns_inode()), root.c_str());
 		return;
 	}
+	std::optional<ModuleView> module; // asked for at the first module-mode gate
 	for (std::size_t i = 0; i < devices.size(); i++) {
 		if (i)
 			std::printf("\n");
-		print_gate(root, devices[i]);
+		print_gate(root, devices[i], module);
 	}
 }
 

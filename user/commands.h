@@ -10,5 +10,6 @@ void run_detach(const Invocation &inv);
 void run_status(const Invocation &inv);
 void run_rotate(const Invocation &inv);
 void run_stats(const Invocation &inv);
+void run_keys(const Invocation &inv);
 
 } // namespace sgate

@@ -18,6 +18,7 @@ enum class Exit : int {
 	kernel_unsupported = 7, // kernel lacks BTF or bpf_sk_assign_tcp_reqsk()
 	syncookies_off = 8,     // net.ipv4.tcp_syncookies is 0
 	not_attached = 9,       // sgate does not guard the device
+	no_module = 10,         // module mode, but sgate.ko (its netlink family) is missing
 };
 
 // Ends a command.  The message names the cause and, where there is one, the fix.

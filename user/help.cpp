@@ -16,9 +16,12 @@ Exit status:
   4  no such network device in this network namespace
   5  sgate already guards the device
   6  another XDP program is attached to the device
-  7  kernel lacks support (BTF, bpf_sk_assign_tcp_reqsk(): Linux >= 6.9)
+  7  kernel lacks support (BTF, bpf_sk_assign_tcp_reqsk(): Linux >= 6.9),
+     or sgate.ko is loaded without BTF
   8  net.ipv4.tcp_syncookies is 0
   9  sgate does not guard the device (or, with no device named, any device)
+ 10  a gate in module key mode needs sgate.ko, but its generic netlink
+     family "sgate" is missing: insmod kmod/sgate.ko (make -C kmod builds it)
 )";
 
 const char kGlobalOptions[] = R"(
@@ -43,6 +46,11 @@ Commands:
   status                    show every gate in this network namespace
   rotate [DEV]              replace the cookie key (all gates if no DEV)
   stats [DEV]               show the gate's counters (--json, --watch N)
+  keys [DEV]                list the cookie keys, never their bytes (--json)
+
+Key modes: with sgate.ko loaded when a gate is attached, the module holds
+the keys and makes and checks every cookie ("module" mode); otherwise the
+keys are in the gate's BPF map ("map" mode).  A gate keeps its mode.
 
 Run 'sgate COMMAND --help' for a command's options.
 All commands need root.  SGATE_DEBUG=1 shows libbpf's debug output.
@@ -55,10 +63,17 @@ SYNs with cookie SYN-ACKs and checks final ACKs, and the TC ingress program
 that hands verified connections to the TCP stack.  The gate stays in place
 after sgate exits (it is pinned under the pin root) until 'sgate detach DEV'.
 
+Key mode: module if sgate.ko is loaded (/sys/module/sgate exists), else
+map.  In module mode the keys stay inside sgate.ko, which makes and checks
+every cookie; the gate's keys map holds no key, and the epoch length is the
+module's, shared by every gate in this network namespace.
+
 Checks, in order: root; DEV exists in this network namespace; the kernel
-has bpf_sk_assign_tcp_reqsk() (Linux >= 6.9); net.ipv4.tcp_syncookies is
-not 0; sgate does not guard DEV yet; no other XDP program is on DEV.  If a
-later step fails, everything done so far is undone.
+has bpf_sk_assign_tcp_reqsk() (Linux >= 6.9); in module mode, sgate.ko has
+BTF (/sys/kernel/btf/sgate) and answers on generic netlink;
+net.ipv4.tcp_syncookies is not 0; sgate does not guard DEV yet; no other
+XDP program is on DEV.  If a later step fails, everything done so far is
+undone.
 
 Options:
   --ports LIST        protected TCP ports, comma-separated, ranges allowed:
@@ -67,8 +82,13 @@ Options:
                       slower)
   --mss N             advertise at most N (536-9000) as MSS; default MTU-40
                       for IPv4 and MTU-60 for IPv6 (never below 536/1220)
-  --key-period SECS   how long each epoch lasts, 2-3600, default 60; a cookie
-                      is valid in its epoch and the next one
+  --key-period SECS   how long each epoch lasts, 2-3600; a cookie is valid in
+                      its epoch and the next one.  Map mode: this gate's,
+                      default 60.  Module mode: sets sgate.ko's epoch length
+                      (default: keep it), which renumbers the epochs of the
+                      whole network namespace: handshakes in flight at that
+                      moment, on every module-mode gate here, must start
+                      again
 
 Window scale, SACK, timestamps and ECN follow this network namespace's
 sysctls (net.ipv4.tcp_*), as the TCP stack's own SYN-ACKs would.
@@ -93,9 +113,11 @@ const char kStatus[] = R"(Usage: sgate status
 
 Show every gate in the current network namespace: device and ifindex, XDP
 mode, protected ports, MSS for IPv4 and IPv6, SYN-ACK window and window
-scale, features, key period, key mode ("map": keys in a BPF map), keyring
-serial, current epoch, master key schedule (never key bytes) and program
-ids.  Prints a note and exits 0 when there are none.
+scale, features, key period, key mode, keyring serial, current epoch, the
+key schedule (never key bytes) and program ids.  Key mode "map": keys in
+the gate's BPF map.  Key mode "module": keys in sgate.ko, which is asked
+for its epoch, ring serial, rotation period and key list.  Prints a note
+and exits 0 when there are none.
 
 Example:
   sgate status
@@ -109,6 +131,10 @@ no handshake in flight changes key, and the key it replaces still checks
 cookies until the end of that next epoch; older keys are wiped.  Run it
 from cron or a timer as often as you want keys replaced.
 
+In module mode sgate.ko keeps one key ring per network namespace, not per
+device: it is rotated once, whichever module-mode gates are named, and
+sgate.ko's own timer may rotate it too (see 'sgate status').
+
 Example:
   sgate rotate eth0
 )";
@@ -117,11 +143,16 @@ const char kStats[] = R"(Usage: sgate stats [DEV] [--json] [--watch SECS]
 
 Show the counters of DEV's gate, or of every gate in this network namespace,
 summed over all CPUs: every packet is counted once by the XDP program and
-once by the TC program, under the decision taken.
+once by the TC program, under the decision taken.  If a gate is in module
+mode, also sgate.ko's counters for this network namespace: rotations (by
+request, by its timer), keys installed, and cookies made, checked and
+found valid by its kfuncs.
 
 Options:
   --json          one JSON object keyed by device, each holding every
-                  counter by name (the table shows only nonzero ones)
+                  counter by name (the table shows only nonzero ones);
+                  a module-mode gate's also holds "module": sgate.ko's
+                  epoch, serial and counters (the same in each such gate)
   --watch SECS    redraw every SECS seconds (1-86400) with per-second rates
                   until interrupted (Ctrl-C); with --json, one object per
                   line each time
@@ -129,6 +160,29 @@ Options:
 
 Example:
   sgate stats eth0 --watch 1
+)";
+
+const char kKeys[] = R"(Usage: sgate keys [DEV] [--json]
+
+List the cookie keys of DEV's gate, or of every gate in this network
+namespace: for each key its id, the first epoch it signs, its age, its
+state and its origin.  Never the key bytes.
+
+States: pending (signs from its first epoch on), current (signs now),
+previous (checks the cookies of the last epoch), retiring (kept until the
+ring next changes).  Origins: random, installed (a key given to sgate.ko).
+
+Map mode: the live ring in the gate's keys map; the id is the key's place
+in the ring (0 newest), the age is not recorded ("-"), every key random.
+Module mode: sgate.ko's ring, one for the whole network namespace, listed
+once for all module-mode gates; ids are the module's key serial numbers.
+
+Options:
+  --json    one JSON object keyed by device: key_mode, epoch, serial and
+            keys (id, first_epoch, age_ms or null, state, origin)
+
+Example:
+  sgate keys eth0 --json
 )";
 
 const char *command_text(Command command)
@@ -144,6 +198,8 @@ const char *command_text(Command command)
 		return kRotate;
 	case Command::stats:
 		return kStats;
+	case Command::keys:
+		return kKeys;
 	case Command::none:
 		break;
 	}

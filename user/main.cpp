@@ -26,6 +26,8 @@ void run(const sgate::Invocation &inv)
 		return sgate::run_rotate(inv);
 	case Command::stats:
 		return sgate::run_stats(inv);
+	case Command::keys:
+		return sgate::run_keys(inv);
 	case Command::none:
 		break;
 	}

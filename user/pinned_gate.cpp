@@ -9,6 +9,7 @@
 
 #include "exit_status.h"
 #include "pin_paths.h"
+#include "prog_rodata.h"
 
 namespace sgate {
 
@@ -139,6 +140,18 @@ Counters PinnedGate::counters() const
 		throw Failure(Exit::failure,
 		              "cannot read the counters of " + device_ + ": " + why(errno));
 	return sum_per_cpu(values, static_cast<unsigned>(ncpus));
+}
+
+KeyMode PinnedGate::key_mode() const
+{
+	const XdpLinkInfo link = xdp_link_info(xdp_link_.get());
+	UniqueFd prog(link.prog_id ? bpf_prog_get_fd_by_id(link.prog_id) : -1);
+	if (!prog)
+		throw Failure(Exit::failure, "cannot open the XDP program of " + device_ + ": " +
+		                                     why(link.prog_id ? errno : ENOENT));
+	// A program built before module mode existed has no such flag: map mode.
+	return rodata_bool(prog.get(), "sgate_module_mode").value_or(false) ? KeyMode::module
+	                                                                    : KeyMode::map;
 }
 
 XdpLinkInfo xdp_link_info(int link_fd)

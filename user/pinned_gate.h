@@ -6,6 +6,7 @@
 #include <string>
 
 #include "exit_status.h"
+#include "key_mode.h"
 #include "sgate/abi.h"
 #include "stats_format.h"
 #include "unique_fd.h"
@@ -29,6 +30,9 @@ public:
 	void write_keyring(__u32 slot, const sgate_keyring &ring);
 	void write_key_selector(__u32 slot);
 	Counters counters() const;
+	// Read from the XDP program's own read-only data (sgate_module_mode),
+	// which the loader set at attach: no record beside the gate to go stale.
+	KeyMode key_mode() const;
 
 	int xdp_link_fd() const { return xdp_link_.get(); }
 	int tc_prog_fd() const { return tc_prog_.get(); }

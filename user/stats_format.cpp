@@ -32,6 +32,44 @@ std::string table_row(const char *name, std::uint64_t value, const GateCounters 
 	return line;
 }
 
+struct ModuleCounter {
+	const char *name;
+	std::uint64_t ModuleStats::*field;
+};
+
+constexpr ModuleCounter kModuleCounters[] = {
+        {"rotations", &ModuleStats::rotations},
+        {"timer_rotations", &ModuleStats::timer_rotations},
+        {"installs", &ModuleStats::installs},
+        {"cookies_made", &ModuleStats::cookies_made},
+        {"cookies_checked", &ModuleStats::cookies_checked},
+        {"cookies_valid", &ModuleStats::cookies_valid},
+};
+
+std::string module_json(const ModuleStats &m)
+{
+	std::string out = "{\"epoch\": " + std::to_string(m.epoch) +
+	                  ", \"serial\": " + std::to_string(m.serial);
+	for (const auto &c : kModuleCounters)
+		out += ", " + json_string(c.name) + ": " + std::to_string(m.*c.field);
+	return out + "}";
+}
+
+std::string module_table(const GateCounters &first, const std::vector<GateCounters> &gates)
+{
+	std::string users;
+	for (const auto &g : gates)
+		if (g.module)
+			users += (users.empty() ? "" : ", ") + g.device;
+	const ModuleStats &m = *first.module;
+	std::string out = "sgate.ko, for this whole network namespace (used by " + users +
+	                  "; epoch " + std::to_string(m.epoch) + ", serial " +
+	                  std::to_string(m.serial) + ")\n";
+	for (const auto &c : kModuleCounters)
+		out += table_row(c.name, m.*c.field, first, first.module_before.*c.field);
+	return out;
+}
+
 } // namespace
 
 Counters sum_per_cpu(const std::vector<std::uint64_t> &values, unsigned ncpus)
@@ -79,6 +117,8 @@ std::string stats_json(const std::vector<GateCounters> &gates)
 			out += json_string(sgate_stat_name(i)) + ": " +
 			       std::to_string(gates[g].now[i]);
 		}
+		if (gates[g].module)
+			out += ", \"module\": " + module_json(*gates[g].module);
 		out += "}";
 	}
 	return out + "}\n";
@@ -104,6 +144,12 @@ std::string stats_table(const std::vector<GateCounters> &gates)
 		const Totals now = totals_of(g.now), before = totals_of(g.before);
 		out += table_row("total (xdp)", now.xdp, g, before.xdp);
 		out += table_row("total (tc)", now.tc, g, before.tc);
+	}
+	for (const auto &g : gates) {
+		if (g.module) {
+			out += '\n' + module_table(g, gates);
+			break;
+		}
 	}
 	return out;
 }

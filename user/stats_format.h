@@ -4,9 +4,11 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "module_info.h"
 #include "sgate/abi.h"
 
 namespace sgate {
@@ -21,16 +23,22 @@ struct GateCounters {
 	Counters now{};
 	Counters before{};  // for rates; ignored unless seconds > 0
 	double seconds = 0; // since `before`; 0: no rates
+	// Module mode: sgate.ko's counters, which count for the whole network
+	// namespace, so every module-mode gate carries the same ones.
+	std::optional<ModuleStats> module;
+	ModuleStats module_before{};
 };
 
 // Counters the TC program bumps; the rest are XDP's.
 bool is_tc_counter(int stat);
 
-// One object keyed by device, each holding every counter by name.
+// One object keyed by device, each holding every counter by name, and in
+// module mode "module": sgate.ko's epoch, serial and counters.
 std::string stats_json(const std::vector<GateCounters> &gates);
 
 // Per device: the nonzero counters (with per-second rates when known) and
-// the totals of the XDP and TC programs.
+// the totals of the XDP and TC programs; then sgate.ko's counters once, if
+// any gate is in module mode.
 std::string stats_table(const std::vector<GateCounters> &gates);
 
 // A JSON string literal, quotes included.

@@ -1,25 +1,37 @@
 // Unit tests of the agent's pure logic: command line and port lists, what a
 // gate advertises (MSS, window, window scale, features), the key schedule
-// of rotations and the counters' output.  No BPF, no root.
+// of rotations, the counters' output, the choice of key mode, sgate.ko's
+// netlink replies (built here with libnl) and the key listings.  No BPF, no
+// root, no module.
+#include <cerrno>
 #include <csetjmp>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 extern "C" {
 #include <cmocka.h>
 }
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
 
 #include "cli.h"
 #include "exit_status.h"
 #include "gate_config.h"
 #include "help.h"
+#include "key_mode.h"
 #include "keyring.h"
+#include "keys_format.h"
+#include "module_reply.h"
 #include "numbers.h"
 #include "port_list.h"
 #include "stats_format.h"
@@ -148,7 +160,7 @@ void test_cli_attach(void **)
 	assert_int_equal(count_ports(inv.ports), 2);
 	assert_int_equal(static_cast<int>(inv.xdp_mode), static_cast<int>(XdpMode::generic));
 	assert_int_equal(*inv.mss, 1400);
-	assert_int_equal(inv.key_period, 30);
+	assert_int_equal(*inv.key_period, 30);
 	assert_false(inv.help);
 
 	// Defaults; the device may come after the options.
@@ -156,7 +168,8 @@ void test_cli_attach(void **)
 	assert_string_equal(inv.device->c_str(), "eth1");
 	assert_int_equal(static_cast<int>(inv.xdp_mode), static_cast<int>(XdpMode::native));
 	assert_false(inv.mss.has_value());
-	assert_int_equal(inv.key_period, SGATE_DEFAULT_EPOCH_SECONDS);
+	// No --key-period: module mode then keeps the module's epoch length.
+	assert_false(inv.key_period.has_value());
 	assert_false(inv.pin_root.has_value());
 
 	// After "--", a name that looks like an option is a device.
@@ -213,6 +226,18 @@ void test_cli_other_commands(void **)
 	expect_usage({"stats", "--watch", "0"});
 	expect_usage({"stats", "--watch"});
 	expect_usage({"stats", "--json=yes"});
+
+	inv = parse({"keys"});
+	assert_int_equal(static_cast<int>(inv.command), static_cast<int>(Command::keys));
+	assert_false(inv.device.has_value());
+	assert_false(inv.json);
+	inv = parse({"keys", "eth0", "--json"});
+	assert_string_equal(inv.device->c_str(), "eth0");
+	assert_true(inv.json);
+	expect_usage({"keys", "--watch", "1"}); // a stats option
+	expect_usage({"keys", "eth0", "eth1"});
+	expect_usage({"keys", "--json=yes"});
+	expect_usage({"status", "--json"});
 }
 
 void test_cli_global(void **)
@@ -246,14 +271,25 @@ void test_cli_global(void **)
 void test_help_texts(void **)
 {
 	for (Command c : {Command::none, Command::attach, Command::detach, Command::status,
-	                  Command::rotate, Command::stats}) {
+	                  Command::rotate, Command::stats, Command::keys}) {
 		const std::string text = help_text(c);
 		assert_non_null(std::strstr(text.c_str(), "Usage: sgate"));
 		assert_non_null(std::strstr(text.c_str(), "Exit status:"));
 		assert_non_null(std::strstr(text.c_str(), "9  sgate does not guard"));
+		assert_non_null(std::strstr(text.c_str(), "10  a gate in module key mode"));
 		if (c != Command::none)
 			assert_non_null(std::strstr(text.c_str(), "Example:"));
 	}
+}
+
+void test_help_module_mode(void **)
+{
+	// --key-period's namespace-wide effect in module mode is spelled out.
+	const std::string attach = help_text(Command::attach);
+	assert_non_null(std::strstr(attach.c_str(), "renumbers"));
+	assert_non_null(std::strstr(attach.c_str(), "must start\n                      again"));
+	assert_non_null(std::strstr(help_text(Command::none).c_str(), "keys [DEV]"));
+	assert_non_null(std::strstr(help_text(Command::rotate).c_str(), "not per\ndevice"));
 }
 
 /* --- what a gate advertises ------------------------------------------- */
@@ -645,6 +681,400 @@ void test_stats_table(void **)
 	assert_true(ends_with(line_of(table, "tc_handoff"), " 3            1.5"));
 }
 
+/* --- key mode ---------------------------------------------------------- */
+
+// A throwaway directory standing in for /sys.
+struct FakeSysfs {
+	std::string root;
+	FakeSysfs()
+	{
+		char name[] = "/tmp/sgate-sysfs-XXXXXX";
+		assert_non_null(mkdtemp(name));
+		root = name;
+	}
+	~FakeSysfs()
+	{
+		for (const char *dir : {"/kernel/btf/sgate", "/kernel/btf", "/kernel",
+		                        "/module/sgate", "/module", ""})
+			rmdir((root + dir).c_str());
+	}
+	void mkdirs(std::initializer_list<const char *> dirs)
+	{
+		for (const char *dir : dirs)
+			assert_int_equal(mkdir((root + dir).c_str(), 0700), 0);
+	}
+};
+
+void test_key_mode_selection(void **)
+{
+	FakeSysfs sys;
+	assert_int_equal(static_cast<int>(select_key_mode(sys.root)),
+	                 static_cast<int>(KeyMode::map));
+	sys.mkdirs({"/module"});
+	assert_int_equal(static_cast<int>(select_key_mode(sys.root)),
+	                 static_cast<int>(KeyMode::map));
+	sys.mkdirs({"/module/sgate"});
+	assert_int_equal(static_cast<int>(select_key_mode(sys.root)),
+	                 static_cast<int>(KeyMode::module));
+
+	// Loaded without BTF: no kfuncs, exit 7 with the fix.
+	try {
+		require_module_btf(sys.root);
+		fail_msg("no failure without /sys/kernel/btf/sgate");
+	} catch (const Failure &f) {
+		assert_int_equal(static_cast<int>(f.status()),
+		                 static_cast<int>(Exit::kernel_unsupported));
+		assert_string_equal(f.what(), "sgate.ko is loaded without BTF, so it registered no "
+		                              "kfuncs: rebuild it with pahole installed");
+	}
+	sys.mkdirs({"/kernel", "/kernel/btf", "/kernel/btf/sgate"});
+	require_module_btf(sys.root);
+
+	assert_string_equal(key_mode_text(KeyMode::module),
+	                    "module (keys in sgate.ko, never in a map)");
+	assert_string_equal(key_mode_text(KeyMode::map), "map (keys in a BPF map)");
+	assert_string_equal(key_mode_name(KeyMode::module), "module");
+	assert_string_equal(key_mode_name(KeyMode::map), "map");
+}
+
+void test_key_state_names(void **)
+{
+	assert_string_equal(key_state_name(SGATE_KEY_PENDING), "pending");
+	assert_string_equal(key_state_name(SGATE_KEY_CURRENT), "current");
+	assert_string_equal(key_state_name(SGATE_KEY_PREVIOUS), "previous");
+	assert_string_equal(key_state_name(SGATE_KEY_RETIRING), "retiring");
+	assert_string_equal(key_state_name(4), "unknown");
+	assert_string_equal(key_origin_name(SGATE_KEY_RANDOM), "random");
+	assert_string_equal(key_origin_name(SGATE_KEY_INSTALLED), "installed");
+	assert_string_equal(key_origin_name(200), "unknown");
+}
+
+/* --- sgate.ko's replies, built as the module builds them ---------------- */
+
+struct Msg {
+	nl_msg *msg = nlmsg_alloc();
+	explicit Msg(std::uint8_t cmd)
+	{
+		assert_non_null(msg);
+		assert_non_null(genlmsg_put(msg, 1, 1, 0x20, 0, 0, cmd, SGATE_GENL_VERSION));
+	}
+	~Msg() { nlmsg_free(msg); }
+	nlmsghdr *hdr() { return nlmsg_hdr(msg); }
+	// As nla_put_u64_64bit() may: a pad attribute before a u64.
+	void u64(int type, std::uint64_t v)
+	{
+		assert_int_equal(nla_put(msg, SGATE_A_PAD, 0, nullptr), 0);
+		assert_int_equal(nla_put_u64(msg, type, v), 0);
+	}
+};
+
+// Fails the test unless @parse throws Failure mentioning the version skew.
+void expect_malformed(const std::function<void()> &parse, const char *what)
+{
+	try {
+		parse();
+	} catch (const Failure &f) {
+		assert_non_null(std::strstr(f.what(), "same sgate version"));
+		return;
+	}
+	fail_msg("%s: parsed", what);
+}
+
+void test_parse_settings_reply(void **)
+{
+	Msg m(SGATE_CMD_SETTINGS_GET);
+	assert_int_equal(nla_put_u32(m.msg, SGATE_A_ROTATE_SECONDS, 3600), 0);
+	assert_int_equal(nla_put_u32(m.msg, SGATE_A_EPOCH_SECONDS, 60), 0);
+	assert_int_equal(nla_put_u32(m.msg, SGATE_A_MAX + 5, 1), 0); // newer: ignored
+	const ModuleSettings s = parse_settings_reply(m.hdr());
+	assert_int_equal(s.rotate_seconds, 3600);
+	assert_int_equal(s.epoch_seconds, 60);
+
+	Msg missing(SGATE_CMD_SETTINGS_GET);
+	assert_int_equal(nla_put_u32(missing.msg, SGATE_A_ROTATE_SECONDS, 0), 0);
+	expect_malformed([&] { parse_settings_reply(missing.hdr()); }, "no epoch length");
+
+	Msg zero(SGATE_CMD_SETTINGS_GET);
+	assert_int_equal(nla_put_u32(zero.msg, SGATE_A_ROTATE_SECONDS, 0), 0);
+	assert_int_equal(nla_put_u32(zero.msg, SGATE_A_EPOCH_SECONDS, 0), 0);
+	expect_malformed([&] { parse_settings_reply(zero.hdr()); }, "epoch length 0");
+
+	Msg shorter(SGATE_CMD_SETTINGS_GET);
+	assert_int_equal(nla_put_u16(shorter.msg, SGATE_A_EPOCH_SECONDS, 60), 0);
+	assert_int_equal(nla_put_u32(shorter.msg, SGATE_A_ROTATE_SECONDS, 0), 0);
+	expect_malformed([&] { parse_settings_reply(shorter.hdr()); }, "u16 for a u32");
+}
+
+void test_parse_stats_reply(void **)
+{
+	Msg m(SGATE_CMD_STATS_GET);
+	const int types[] = {SGATE_A_EPOCH,           SGATE_A_SERIAL,       SGATE_A_ROTATIONS,
+	                     SGATE_A_TIMER_ROTATIONS, SGATE_A_INSTALLS,     SGATE_A_COOKIES_MADE,
+	                     SGATE_A_COOKIES_CHECKED, SGATE_A_COOKIES_VALID};
+	for (unsigned i = 0; i < 8; i++)
+		m.u64(types[i], (1ull << 40) + i);
+	const ModuleStats s = parse_stats_reply(m.hdr());
+	assert_true(s.epoch == (1ull << 40));
+	assert_true(s.serial == (1ull << 40) + 1);
+	assert_true(s.rotations == (1ull << 40) + 2);
+	assert_true(s.timer_rotations == (1ull << 40) + 3);
+	assert_true(s.installs == (1ull << 40) + 4);
+	assert_true(s.cookies_made == (1ull << 40) + 5);
+	assert_true(s.cookies_checked == (1ull << 40) + 6);
+	assert_true(s.cookies_valid == (1ull << 40) + 7);
+
+	// Each counter is required, and a u32 where a u64 belongs is refused.
+	for (unsigned skip = 0; skip < 8; skip++) {
+		Msg partial(SGATE_CMD_STATS_GET);
+		for (unsigned i = 0; i < 8; i++)
+			if (i != skip)
+				partial.u64(types[i], i);
+		expect_malformed([&] { parse_stats_reply(partial.hdr()); }, "missing counter");
+	}
+	Msg narrow(SGATE_CMD_STATS_GET);
+	for (unsigned i = 0; i < 8; i++)
+		assert_int_equal(nla_put_u32(narrow.msg, types[i], 1), 0);
+	expect_malformed([&] { parse_stats_reply(narrow.hdr()); }, "u32 counters");
+}
+
+void put_key(Msg &m, std::uint64_t id, std::uint64_t first, std::uint64_t age, std::uint8_t state,
+             std::uint8_t origin)
+{
+	nlattr *entry = nla_nest_start(m.msg, SGATE_A_KEY_ENTRY);
+	assert_non_null(entry);
+	m.u64(SGATE_A_KEY_ID, id);
+	m.u64(SGATE_A_KEY_FIRST_EPOCH, first);
+	m.u64(SGATE_A_KEY_AGE_MS, age);
+	assert_int_equal(nla_put_u8(m.msg, SGATE_A_KEY_STATE, state), 0);
+	assert_int_equal(nla_put_u8(m.msg, SGATE_A_KEY_ORIGIN, origin), 0);
+	nla_nest_end(m.msg, entry);
+}
+
+void test_parse_keys_reply(void **)
+{
+	Msg m(SGATE_CMD_KEYS_GET);
+	nlattr *keys = nla_nest_start(m.msg, SGATE_A_KEYS);
+	put_key(m, 7, 1001, 500, SGATE_KEY_PENDING, SGATE_KEY_RANDOM);
+	put_key(m, 6, 1000, 61000, SGATE_KEY_CURRENT, SGATE_KEY_INSTALLED);
+	put_key(m, 3, 0, 7200000, SGATE_KEY_PREVIOUS, SGATE_KEY_RANDOM);
+	nla_nest_end(m.msg, keys);
+	const std::vector<ModuleKey> k = parse_keys_reply(m.hdr());
+	assert_int_equal(k.size(), 3);
+	assert_true(k[0].id == 7 && k[0].first_epoch == 1001 && k[0].age_ms == 500);
+	assert_int_equal(k[0].state, SGATE_KEY_PENDING);
+	assert_true(k[1].id == 6 && k[1].origin == SGATE_KEY_INSTALLED);
+	assert_int_equal(k[1].state, SGATE_KEY_CURRENT);
+	assert_true(k[2].id == 3 && k[2].first_epoch == 0 && k[2].age_ms == 7200000);
+
+	// An empty list, as the kernel's nla_nest_end() leaves it (libnl's would
+	// drop the empty nest), flagged nested as nla_nest_start() does.
+	Msg empty(SGATE_CMD_KEYS_GET);
+	assert_int_equal(nla_put(empty.msg, SGATE_A_KEYS | NLA_F_NESTED, 0, nullptr), 0);
+	assert_int_equal(parse_keys_reply(empty.hdr()).size(), 0);
+
+	Msg none(SGATE_CMD_KEYS_GET);
+	expect_malformed([&] { parse_keys_reply(none.hdr()); }, "no key list");
+
+	Msg no_state(SGATE_CMD_KEYS_GET);
+	keys = nla_nest_start(no_state.msg, SGATE_A_KEYS);
+	nlattr *entry = nla_nest_start(no_state.msg, SGATE_A_KEY_ENTRY);
+	no_state.u64(SGATE_A_KEY_ID, 1);
+	no_state.u64(SGATE_A_KEY_FIRST_EPOCH, 1);
+	no_state.u64(SGATE_A_KEY_AGE_MS, 1);
+	nla_nest_end(no_state.msg, entry);
+	nla_nest_end(no_state.msg, keys);
+	expect_malformed([&] { parse_keys_reply(no_state.hdr()); }, "entry without state");
+}
+
+// An NLMSG_ERROR as the kernel sends it: the echoed request (whole, or its
+// header only when capped), then, with NLM_F_ACK_TLVS, the message text.
+struct ErrorMsg {
+	nl_msg *msg = nlmsg_alloc();
+	ErrorMsg(bool capped, bool with_text, const char *text = "nothing to set")
+	{
+		const int echoed = capped ? 0 : 12; // genl header + one u32 attribute
+		int flags = capped ? NLM_F_CAPPED : 0;
+		if (with_text)
+			flags |= NLM_F_ACK_TLVS;
+		nlmsghdr *h = nlmsg_put(msg, 0, 1, NLMSG_ERROR,
+		                        static_cast<int>(sizeof(nlmsgerr)) + echoed, flags);
+		assert_non_null(h);
+		auto *err = static_cast<nlmsgerr *>(nlmsg_data(h));
+		err->error = -EINVAL;
+		err->msg.nlmsg_len = NLMSG_HDRLEN + echoed;
+		err->msg.nlmsg_type = 0x20;
+		if (with_text) {
+			assert_int_equal(nla_put_string(msg, NLMSGERR_ATTR_MSG, text), 0);
+			assert_int_equal(nla_put_u32(msg, NLMSGERR_ATTR_OFFS, 20), 0);
+		}
+	}
+	~ErrorMsg() { nlmsg_free(msg); }
+};
+
+void test_extack_message(void **)
+{
+	assert_string_equal(extack_message(nlmsg_hdr(ErrorMsg(true, true).msg)).c_str(),
+	                    "nothing to set");
+	assert_string_equal(
+	        extack_message(nlmsg_hdr(ErrorMsg(false, true, "rotation period too short").msg))
+	                .c_str(),
+	        "rotation period too short");
+	assert_string_equal(extack_message(nlmsg_hdr(ErrorMsg(true, false).msg)).c_str(), "");
+	assert_string_equal(extack_message(nlmsg_hdr(ErrorMsg(false, false).msg)).c_str(), "");
+
+	// Not an error message, or one cut short: no text, and no read past it.
+	Msg reply(SGATE_CMD_SETTINGS_GET);
+	assert_string_equal(extack_message(reply.hdr()).c_str(), "");
+	ErrorMsg cut(false, true);
+	nlmsg_hdr(cut.msg)->nlmsg_len = NLMSG_HDRLEN + sizeof(nlmsgerr);
+	assert_string_equal(extack_message(nlmsg_hdr(cut.msg)).c_str(), "");
+}
+
+/* --- key listings -------------------------------------------------------- */
+
+void test_rows_from_ring(void **)
+{
+	sgate_keyring r1, r2, r3;
+	initial_keyring(key_of(1), r1);
+	rotate_keyring(r1, key_of(2), 100, r2); // 2 from 101
+	rotate_keyring(r2, key_of(3), 101, r3); // 3 from 102
+
+	std::vector<KeyRow> rows = rows_from_ring(r3, 101);
+	assert_int_equal(rows.size(), 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_true(rows[i].id == i);
+		assert_false(rows[i].age_ms.has_value());
+		assert_int_equal(rows[i].origin, SGATE_KEY_RANDOM);
+	}
+	assert_true(rows[0].first_epoch == 102);
+	assert_int_equal(rows[0].state, SGATE_KEY_PENDING);
+	assert_int_equal(rows[1].state, SGATE_KEY_CURRENT);
+	assert_int_equal(rows[2].state, SGATE_KEY_PREVIOUS); // signs epoch 100
+
+	// Two epochs on: key 3 signs now and signed the last epoch too.
+	rows = rows_from_ring(r3, 103);
+	assert_int_equal(rows[0].state, SGATE_KEY_CURRENT);
+	assert_int_equal(rows[1].state, SGATE_KEY_RETIRING);
+	assert_int_equal(rows[2].state, SGATE_KEY_RETIRING);
+
+	// Unused masters are not listed; epoch 0 has no previous epoch.
+	rows = rows_from_ring(r1, 0);
+	assert_int_equal(rows.size(), 1);
+	assert_int_equal(rows[0].state, SGATE_KEY_CURRENT);
+	assert_int_equal(rows_from_ring(empty_keyring(), 5).size(), 0);
+	wipe(r1);
+	wipe(r2);
+	wipe(r3);
+}
+
+void test_format_age(void **)
+{
+	assert_string_equal(format_age(0).c_str(), "0.0 s");
+	assert_string_equal(format_age(4200).c_str(), "4.2 s");
+	assert_string_equal(format_age(200000).c_str(), "3 min 20 s");
+	assert_string_equal(format_age(7500000).c_str(), "2 h 5 min");
+	assert_string_equal(format_age(273600000).c_str(), "3 d 4 h");
+}
+
+std::vector<GateKeys> sample_listing()
+{
+	GateKeys map;
+	map.device = "eth0";
+	map.epoch = 101;
+	map.serial = 3;
+	map.keys = {{0, 102, std::nullopt, SGATE_KEY_PENDING, SGATE_KEY_RANDOM},
+	            {1, 101, std::nullopt, SGATE_KEY_CURRENT, SGATE_KEY_RANDOM}};
+	GateKeys module;
+	module.mode = KeyMode::module;
+	module.epoch = 5000;
+	module.serial = 9;
+	module.keys = rows_from_module({{12, 5001, 1500, SGATE_KEY_PENDING, SGATE_KEY_INSTALLED}});
+	GateKeys a = module, b = module;
+	a.device = "eth1";
+	b.device = "eth2";
+	return {map, a, b};
+}
+
+std::size_t count_of(const std::string &text, const std::string &what)
+{
+	std::size_t n = 0;
+	for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+		n++;
+	return n;
+}
+
+void test_keys_table(void **)
+{
+	const std::string t = keys_table(sample_listing());
+	assert_int_equal(
+	        t.find("eth0 (key mode map: keys in the gate's BPF map; epoch 101, serial 3)\n"),
+	        0);
+	// The module's ring is one for the namespace: listed once, naming both gates.
+	assert_int_equal(count_of(t, "sgate.ko, for this whole network namespace (key mode "
+	                             "module, used by eth1, eth2; epoch 5000, serial 9)\n"),
+	                 1);
+	assert_int_equal(count_of(t, "  12 "), 1);
+	assert_non_null(std::strstr(t.c_str(), "  0      102                  -              "
+	                                       "pending   random\n"));
+	assert_non_null(std::strstr(t.c_str(), "  12     5001                 1.5 s          "
+	                                       "pending   installed\n"));
+}
+
+void test_keys_json(void **)
+{
+	const std::string j = keys_json(sample_listing());
+	assert_int_equal(j.find("{\"eth0\": {\"key_mode\": \"map\", \"epoch\": 101, \"serial\": 3, "
+	                        "\"keys\": [{\"id\": 0, \"first_epoch\": 102, \"age_ms\": null, "
+	                        "\"state\": \"pending\", \"origin\": \"random\"}, "),
+	                 0);
+	// Each module-mode gate carries the namespace's ring.
+	const std::string module_keys = "\"key_mode\": \"module\", \"epoch\": 5000, \"serial\": 9, "
+	                                "\"keys\": [{\"id\": 12, \"first_epoch\": 5001, "
+	                                "\"age_ms\": 1500, \"state\": \"pending\", "
+	                                "\"origin\": \"installed\"}]}";
+	assert_non_null(std::strstr(j.c_str(), ("\"eth1\": {" + module_keys).c_str()));
+	assert_non_null(std::strstr(j.c_str(), ("\"eth2\": {" + module_keys).c_str()));
+	assert_string_equal(j.substr(j.size() - 4).c_str(), "]}}\n");
+}
+
+void test_stats_module(void **)
+{
+	GateCounters map, module;
+	map.device = "eth0";
+	module.device = "eth1";
+	ModuleStats m;
+	m.epoch = 77;
+	m.serial = 4;
+	m.rotations = 2;
+	m.timer_rotations = 1;
+	m.cookies_made = 1000;
+	m.cookies_checked = 10;
+	m.cookies_valid = 9;
+	module.module = m;
+
+	const std::string json = stats_json({map, module});
+	assert_int_equal(count_of(json, "\"module\": "), 1);
+	assert_non_null(std::strstr(
+	        json.c_str(),
+	        "\"tc_err_other\": 0, \"module\": {\"epoch\": 77, \"serial\": 4, \"rotations\": 2, "
+	        "\"timer_rotations\": 1, \"installs\": 0, \"cookies_made\": 1000, "
+	        "\"cookies_checked\": 10, \"cookies_valid\": 9}}}\n"));
+
+	std::string table = stats_table({map, module});
+	assert_int_equal(count_of(table, "sgate.ko, for this whole network namespace (used by "
+	                                 "eth1; epoch 77, serial 4)\n"),
+	                 1);
+	assert_true(ends_with(line_of(table, "cookies_made"), " 1000"));
+	assert_true(ends_with(line_of(table, "installs"), " 0")); // all, zero or not
+	assert_int_equal(stats_table({map}).find("sgate.ko"), std::string::npos);
+
+	// With --watch: rates of the module's counters too.
+	module.seconds = 2;
+	module.module_before.cookies_made = 800;
+	table = stats_table({module});
+	assert_true(ends_with(line_of(table, "cookies_made"), " 1000          100.0"));
+}
+
 } // namespace
 
 int main(void)
@@ -679,6 +1109,18 @@ int main(void)
 	        cmocka_unit_test(test_sum_per_cpu),
 	        cmocka_unit_test(test_stats_json),
 	        cmocka_unit_test(test_stats_table),
+	        cmocka_unit_test(test_help_module_mode),
+	        cmocka_unit_test(test_key_mode_selection),
+	        cmocka_unit_test(test_key_state_names),
+	        cmocka_unit_test(test_parse_settings_reply),
+	        cmocka_unit_test(test_parse_stats_reply),
+	        cmocka_unit_test(test_parse_keys_reply),
+	        cmocka_unit_test(test_extack_message),
+	        cmocka_unit_test(test_rows_from_ring),
+	        cmocka_unit_test(test_format_age),
+	        cmocka_unit_test(test_keys_table),
+	        cmocka_unit_test(test_keys_json),
+	        cmocka_unit_test(test_stats_module),
 	};
 	return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
