@@ -7,27 +7,39 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
 KO=$TOP/kmod/sgate.ko
 NL=$TOP/build/nl_test
-FUZZ=${SGATE_NL_FUZZ:-20000}
+FUZZ=${SGATE_NL_FUZZ:-100000}
 n=0 fail=0
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(echo "$out" | tail -n 12)"; fi; }
-# A TAP-speaking program: its lines become ours, renumbered.
+# A TAP-speaking program: its lines become ours, renumbered.  A program
+# that reports no test at all, or fails without saying what, is a failure.
 sub() {
-	local name=$1 line; shift
+	local name=$1 line out rc seen=0; shift
+	out=$(mktemp)
+	"$@" >"$out" 2>&1
+	rc=$?
 	while IFS= read -r line; do
 		case "$line" in
-		"ok "*) ok "$name: ${line#ok * - }" ;;
-		"not ok "*) not_ok "$name: ${line#not ok * - }" ;;
-		"Bail out!"*) not_ok "$name: $line" ;;
+		"ok "*) seen=1; ok "$name: ${line#ok * - }" ;;
+		"not ok "*) seen=1; not_ok "$name: ${line#not ok * - }" ;;
+		"Bail out!"*) seen=1; not_ok "$name: $line" ;;
+		"#"*) echo "$line" ;;
 		esac
-	done < <("$@" 2>&1)
+	done <"$out"
+	if [ $seen = 0 ] || { [ $rc != 0 ] && ! grep -q '^not ok\|^Bail' "$out"; }; then
+		not_ok "$name: exit $rc" "$(tail -n 12 "$out")"
+	fi
+	rm -f "$out"
 }
 
 echo "TAP version 13"
 echo "# kernel $(uname -r)"
-modprobe veth 2>/dev/null
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd	# a bare devtmpfs lacks it
+# The kernel autoloads modules from the initramfs root, which has none:
+# load what the tests need from the host root instead.
+modprobe -a veth sch_ingress cls_bpf 2>/dev/null
 
 check "sgate.ko inserts" insmod "$KO"
 check "module BTF at /sys/kernel/btf/sgate" test -e /sys/kernel/btf/sgate

@@ -27,15 +27,11 @@ for m in "$dir"/*; do
 	case "$(basename "$m")" in
 	keys) bpftool -j map dump pinned "$m" | python3 -c '
 import json, sys
+# Only the key fields count: an unused slot is marked by first_epoch ~0.
 for e in json.load(sys.stdin):
-    v = e.get("value") or e.get("formatted", {}).get("value")
-    raw = v if isinstance(v, list) else []
-    if any(int(b, 16) if isinstance(b, str) else 0 for b in raw):
-        sys.exit(1)
-    if isinstance(v, dict):
-        for m in v.get("m", []):
-            if any(m["key"]["k"]):
-                sys.exit(1)' || leak=1 ;;
+    for m in e["formatted"]["value"]["m"]:
+        if any(m["key"]["k"]):
+            sys.exit(1)' || leak=1 ;;
 	esac
 done
 if [ "$maps" -ge 4 ] && [ "$leak" = 0 ]; then ok "no key bytes in any of $maps maps"; else not_ok "no key bytes in the maps" "maps=$maps leak=$leak"; fi
