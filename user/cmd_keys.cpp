@@ -40,14 +40,7 @@ void run_keys(const Invocation &inv)
 {
 	require_root();
 	const std::string root = pin_root(inv.pin_root);
-	std::vector<std::string> devices;
-	if (inv.device)
-		devices.push_back(*inv.device);
-	else
-		devices = gate_devices(root);
-	if (devices.empty())
-		throw Failure(Exit::not_attached,
-		              "no device is guarded by sgate in this network namespace: no keys");
+	const std::vector<std::string> devices = chosen_gates(root, inv.device, "no keys");
 
 	std::vector<GateKeys> listing;
 	std::unique_ptr<GateKeys> module; // asked for once, shared by module-mode gates

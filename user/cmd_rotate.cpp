@@ -128,15 +128,7 @@ void run_rotate(const Invocation &inv)
 	require_root();
 	const std::string root = pin_root(inv.pin_root);
 	UniqueFd lock = lock_pin_root(root);
-	std::vector<std::string> devices;
-	if (inv.device)
-		devices.push_back(*inv.device);
-	else
-		devices = gate_devices(root);
-	if (devices.empty())
-		throw Failure(Exit::not_attached,
-		              "no device is guarded by sgate in this network namespace: "
-		              "no key to rotate");
+	const std::vector<std::string> devices = chosen_gates(root, inv.device, "no key to rotate");
 	// Open them all first, so a missing gate fails before any key changes.
 	std::vector<PinnedGate> map_gates;
 	std::vector<std::string> module_gates;

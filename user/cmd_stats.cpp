@@ -138,15 +138,7 @@ void run_stats(const Invocation &inv)
 {
 	require_root();
 	const std::string root = pin_root(inv.pin_root);
-	std::vector<std::string> devices;
-	if (inv.device)
-		devices.push_back(*inv.device);
-	else
-		devices = gate_devices(root);
-	if (devices.empty())
-		throw Failure(
-		        Exit::not_attached,
-		        "no device is guarded by sgate in this network namespace: no counters");
+	const std::vector<std::string> devices = chosen_gates(root, inv.device, "no counters");
 	Sources gates;
 	for (const auto &device : devices) {
 		gates.gates.emplace_back(root, device);

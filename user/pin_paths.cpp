@@ -199,4 +199,20 @@ UniqueFd lock_pin_root(const std::string &root)
 	return fd;
 }
 
+std::vector<std::string> chosen_gates(const std::string &root,
+                                      const std::optional<std::string> &device, const char *nothing)
+{
+	std::vector<std::string> devices;
+	if (device)
+		devices.push_back(*device);
+	else
+		devices = gate_devices(root);
+	if (devices.empty())
+		throw Failure(
+		        Exit::not_attached,
+		        std::string("no device is guarded by sgate in this network namespace: ") +
+		                nothing);
+	return devices;
+}
+
 } // namespace sgate
