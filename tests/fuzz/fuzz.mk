@@ -1,0 +1,20 @@
+# The reference model and the differential fuzzer (tests/fuzz/, tests/model/).
+# Included by tests/Makefile.inc.
+#
+#   make fuzz [FRAMES=1e8] [SEED=n]   a longer run (default 1e7 frames)
+
+FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/gen.c tests/model/xdp_model.c
+FUZZ_HDRS := tests/fuzz/gen.h tests/model/xdp_model.h $(wildcard include/sgate/*.h)
+
+$(BUILD)/fuzz_xdp: $(FUZZ_SRCS) $(FUZZ_HDRS) $(SKELS) | $(BUILD)
+	$(CC) $(CFLAGS) -Wno-vla $(FUZZ_SRCS) -o $@ $(LIBBPF) -lcmocka -lsodium
+
+TEST_PROGS += $(BUILD)/fuzz_xdp
+tests: $(BUILD)/fuzz_xdp
+
+FRAMES ?= 1e7
+SEED   ?= $(shell date +%s)
+
+.PHONY: fuzz
+fuzz: $(BUILD)/fuzz_xdp
+	SGATE_FUZZ_FRAMES=$(FRAMES) SGATE_FUZZ_SEED=$(SEED) $(BUILD)/fuzz_xdp

@@ -1,0 +1,1166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Differential fuzzer: every frame goes to the real XDP program through
+ * BPF_PROG_RUN and to the reference model (tests/model/), and the two must
+ * agree on the verdict, the bytes that come out (frame and metadata) and
+ * the counter that moved.  Three invariants are checked on every frame
+ * without the model: nothing malformed is sent back with XDP_TX, a reply
+ * is never larger than the request plus what it mirrors, and no ACK passes
+ * without a MAC that libsodium's SipHash confirms.
+ *
+ *   SGATE_FUZZ_FRAMES   random frames (default 1e6; "1e8" is fine)
+ *   SGATE_FUZZ_SEED     the generator's seed (default 0x5eed)
+ *   SGATE_FUZZ_REGRESS  directory of regression cases (tests/fuzz/regress)
+ *   SGATE_FUZZ_SAVE     where new mismatches are written (build/fuzz)
+ *   SGATE_FUZZ_QUIRKS   model quirks to apply (default: the known ones)
+ *
+ * It runs in a network namespace of its own, so the only sockets the
+ * program's lookups can find are the two connections it makes itself.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "sgate/abi.h"
+#include "sgate.skel.h"
+#include "../model/xdp_model.h"
+#include "gen.h"
+
+enum {
+	/* BPF_PROG_RUN's metadata limit on this kernel: 256 - xdp_frame. */
+	META_MAX = 216,
+	MAX_REPORTS = 5,
+	MAX_SAVED = 20,
+	KNOWN_QUIRKS = MODEL_QUIRK_L4OFF_255 | MODEL_QUIRK_FRAG_LAST_WINS,
+};
+
+/* ---- the program under test ----------------------------------------- */
+
+struct instance {
+	struct sgate_bpf *skel;
+	bool ipv6_enabled;
+	int prog_fd, cfg_fd, keys_fd, sel_fd, stats_fd;
+};
+
+static struct instance inst[2];		/* [0] IPv6 enabled, [1] not */
+static int ncpu;
+
+/* Everything the program reads besides the frame. */
+struct context {
+	int inst;
+	struct sgate_config cfg;
+	struct sgate_keyring ring[2];
+	uint32_t sel;
+	uint32_t meta_len;
+};
+
+static struct context cur;		/* what the maps hold now */
+static uint64_t stats_prev[2][SGATE_STAT_MAX];
+static unsigned quirks = KNOWN_QUIRKS;
+
+/* ---- results -------------------------------------------------------- */
+
+static uint64_t frames_run, frames_refused, retries, mismatches, saved;
+static uint64_t stat_hits[SGATE_STAT_MAX], verdict_hits[4];
+static uint64_t invariant_failures;
+static const char *save_dir = "build/fuzz";
+
+static uint64_t coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void read_stats(int which, uint64_t *sum)
+{
+	struct sgate_stats per[ncpu];
+	uint32_t zero = 0;
+	int c, i;
+
+	if (bpf_map_lookup_elem(inst[which].stats_fd, &zero, per))
+		fail_msg("stats lookup: %s", strerror(errno));
+	for (i = 0; i < SGATE_STAT_MAX; i++) {
+		sum[i] = 0;
+		for (c = 0; c < ncpu; c++)
+			sum[i] += per[c].count[i];
+	}
+}
+
+static void apply_context(const struct context *c)
+{
+	struct instance *in = &inst[c->inst];
+	uint32_t zero = 0, one = 1;
+
+	cur = *c;
+	if (bpf_map_update_elem(in->cfg_fd, &zero, &c->cfg, 0) ||
+	    bpf_map_update_elem(in->keys_fd, &zero, &c->ring[0], 0) ||
+	    bpf_map_update_elem(in->keys_fd, &one, &c->ring[1], 0) ||
+	    bpf_map_update_elem(in->sel_fd, &zero, &c->sel, 0))
+		fail_msg("map update: %s", strerror(errno));
+	read_stats(c->inst, stats_prev[c->inst]);
+}
+
+/* ---- the stack's sockets -------------------------------------------- */
+
+static bool tuple_is(const struct model_tuple *t, unsigned sport,
+		     unsigned dport)
+{
+	return (unsigned)(t->sport[0] << 8 | t->sport[1]) == sport &&
+	       (unsigned)(t->dport[0] << 8 | t->dport[1]) == dport;
+}
+
+/* The two connections made in setup: 127.0.0.1 and ::1, 7778 <-> 7777. */
+static bool stack_owns(const struct model_tuple *t, void *arg)
+{
+	static const uint8_t lo4[4] = { 127, 0, 0, 1 }, lo6[16] = { [15] = 1 };
+	const uint8_t *lo = t->ipv6 ? lo6 : lo4;
+	size_t n = t->ipv6 ? 16 : 4;
+
+	(void)arg;
+	if (memcmp(t->saddr, lo, n) || memcmp(t->daddr, lo, n))
+		return false;
+	return tuple_is(t, GEN_EST_CLIENT_PORT, GEN_EST_SERVER_PORT) ||
+	       tuple_is(t, GEN_EST_SERVER_PORT, GEN_EST_CLIENT_PORT);
+}
+
+static int connect_pair(int family)
+{
+	struct sockaddr_storage srv = {}, cli = {};
+	socklen_t alen;
+	int l, c, a, one = 1;
+
+	if (family == AF_INET) {
+		struct sockaddr_in *s = (void *)&srv, *k = (void *)&cli;
+
+		s->sin_family = k->sin_family = AF_INET;
+		s->sin_addr.s_addr = k->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		s->sin_port = htons(GEN_EST_SERVER_PORT);
+		k->sin_port = htons(GEN_EST_CLIENT_PORT);
+		alen = sizeof(*s);
+	} else {
+		struct sockaddr_in6 *s = (void *)&srv, *k = (void *)&cli;
+
+		s->sin6_family = k->sin6_family = AF_INET6;
+		s->sin6_addr = k->sin6_addr = in6addr_loopback;
+		s->sin6_port = htons(GEN_EST_SERVER_PORT);
+		k->sin6_port = htons(GEN_EST_CLIENT_PORT);
+		alen = sizeof(*s);
+	}
+	l = socket(family, SOCK_STREAM, 0);
+	c = socket(family, SOCK_STREAM, 0);
+	if (l < 0 || c < 0)
+		return -1;
+	if (family == AF_INET6) {
+		setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		setsockopt(c, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	}
+	if (bind(l, (void *)&srv, alen) || listen(l, 4) ||
+	    bind(c, (void *)&cli, alen) || connect(c, (void *)&srv, alen))
+		return -1;
+	a = accept(l, NULL, NULL);
+	return a < 0 ? -1 : 0;	/* the sockets stay open until exit */
+}
+
+static int netns_setup(void)
+{
+	struct ifreq ifr = {};
+	int fd;
+
+	if (unshare(CLONE_NEWNET)) {
+		fprintf(stderr, "unshare(CLONE_NEWNET): %s\n", strerror(errno));
+		return -1;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	strcpy(ifr.ifr_name, "lo");
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		return -1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		return -1;
+	close(fd);
+	if (connect_pair(AF_INET) || connect_pair(AF_INET6)) {
+		fprintf(stderr, "loopback connections: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- contexts ------------------------------------------------------- */
+
+static void ring_empty(struct sgate_keyring *r)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < SGATE_KEYRING_MASTERS; i++)
+		r->m[i].first_epoch = ~0ULL;
+}
+
+static void random_key(struct gen_rng *g, struct sgate_master_key *m,
+		       uint64_t first)
+{
+	uint64_t a = gen_u64(g), b = gen_u64(g);
+
+	memcpy(m->key.k, &a, 8);
+	memcpy((uint8_t *)m->key.k + 8, &b, 8);
+	m->first_epoch = first;
+}
+
+static uint64_t ep_minus(uint64_t e, uint64_t k)
+{
+	return e >= k ? e - k : 0;
+}
+
+/* Rings that make each path reachable: one key, pending, just taken over, none. */
+static void random_ring(struct gen_rng *g, struct sgate_keyring *r, uint64_t e)
+{
+	ring_empty(r);
+	r->serial = gen_u64(g);
+	switch (gen_below(g, 7)) {
+	case 0:
+	case 1:
+		random_key(g, &r->m[0], 0);
+		break;
+	case 2:		/* a pending master, the current one behind it */
+		random_key(g, &r->m[0], e + 1);
+		random_key(g, &r->m[1], ep_minus(e, 5));
+		break;
+	case 3:		/* took over now: the previous epoch has no key */
+		random_key(g, &r->m[0], e);
+		break;
+	case 4:
+		break;	/* no key at all */
+	case 5:		/* full ring */
+		random_key(g, &r->m[0], e);
+		random_key(g, &r->m[1], ep_minus(e, 1));
+		random_key(g, &r->m[2], 0);
+		break;
+	default: {	/* first epochs anywhere near now, newest first */
+		uint64_t f = e + 2;
+		int i;
+
+		for (i = 0; i < SGATE_KEYRING_MASTERS; i++) {
+			f = ep_minus(f, gen_below(g, 3));
+			if (gen_chance(g, 80))
+				random_key(g, &r->m[i], f);
+		}
+		break;
+	}
+	}
+}
+
+static uint16_t random_mss(struct gen_rng *g)
+{
+	static const uint16_t v[] = { 536, 1220, 1300, 1400, 1420, 1440, 1460,
+				      8940, 8960, 9000, 0, 100, 65535 };
+
+	return gen_chance(g, 90) ? v[gen_below(g, 13)] : (uint16_t)gen_u64(g);
+}
+
+static void random_context(struct gen_rng *g, struct context *c)
+{
+	uint64_t now = coarse_ns(), e;
+	unsigned i, roll;
+
+	memset(c, 0, sizeof(*c));
+	c->inst = gen_chance(g, 88) ? 0 : 1;
+	c->cfg.abi_version = SGATE_ABI_VERSION;
+	c->cfg.features = gen_chance(g, 50) ? 15 : gen_below(g, 16);
+	c->cfg.mss_v4 = random_mss(g);
+	c->cfg.mss_v6 = random_mss(g);
+	c->cfg.syn_window = gen_chance(g, 50) ? 64240 : (uint16_t)gen_u64(g);
+	c->cfg.rcv_wscale = gen_chance(g, 90) ? (uint8_t)gen_below(g, 15) :
+						(uint8_t)gen_u64(g);
+	roll = gen_below(g, 100);
+	c->cfg.epoch_ns = roll < 40 ? 60000000000ULL :
+			  roll < 55 ? 1000000000ULL :
+			  roll < 65 ? 2000000000ULL :
+			  roll < 80 ? now * 2 + 1000000000000ULL :	/* epoch 0 */
+			  roll < 90 ? now / 3 * 2 + 1 :			/* epoch 1 */
+			  roll < 95 ? 0 :				/* unconfigured */
+				      100000000ULL + gen_u64(g) % 10000000000000ULL;
+	if (gen_chance(g, 5)) {
+		memset(c->cfg.ports, 0xff, sizeof(c->cfg.ports));
+	} else {
+		unsigned fixed[] = { 80, 443, GEN_EST_SERVER_PORT, GEN_EST_CLIENT_PORT };
+
+		for (i = 0; i < 4; i++)
+			c->cfg.ports[fixed[i] / 32] |= 1U << (fixed[i] % 32);
+		for (i = 0; i < 30; i++) {
+			unsigned p = gen_below(g, 65536);
+
+			c->cfg.ports[p / 32] |= 1U << (p % 32);
+		}
+		if (gen_chance(g, 5))
+			c->cfg.ports[0] |= 1;	/* port 0 */
+	}
+	e = c->cfg.epoch_ns ? now / c->cfg.epoch_ns : 0;
+	random_ring(g, &c->ring[0], e);
+	random_ring(g, &c->ring[1], e);
+	c->sel = gen_below(g, 2);
+	roll = gen_below(g, 100);
+	c->meta_len = roll < 85 ? 0 : roll < 95 ? 4 * gen_below(g, 50) :
+					  4 * (49 + gen_below(g, 6));
+}
+
+/* The context the seeds run under first: everything on, one key. */
+static void base_context(struct context *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->cfg.abi_version = SGATE_ABI_VERSION;
+	c->cfg.features = 15;
+	c->cfg.mss_v4 = 1460;
+	c->cfg.mss_v6 = 1440;
+	c->cfg.syn_window = 64240;
+	c->cfg.rcv_wscale = 7;
+	c->cfg.epoch_ns = 60000000000ULL;
+	c->cfg.ports[80 / 32] |= 1U << (80 % 32);
+	c->cfg.ports[443 / 32] |= 1U << (443 % 32);
+	c->cfg.ports[GEN_EST_SERVER_PORT / 32] |= 1U << (GEN_EST_SERVER_PORT % 32);
+	c->cfg.ports[GEN_EST_CLIENT_PORT / 32] |= 1U << (GEN_EST_CLIENT_PORT % 32);
+	c->cfg.ports[0] |= 1;
+	c->cfg.ports[65535 / 32] |= 1U << (65535 % 32);
+	ring_empty(&c->ring[0]);
+	ring_empty(&c->ring[1]);
+	memset(c->ring[0].m[0].key.k, 0xa5, 16);
+	c->ring[0].m[0].first_epoch = 0;
+	c->ring[0].serial = 1;
+}
+
+static struct gen_target target_of(const struct context *c)
+{
+	struct gen_target t = {
+		.cfg = &c->cfg,
+		.ring = &c->ring[c->sel & 1],
+		.epoch_valid = c->cfg.epoch_ns != 0,
+	};
+
+	if (t.epoch_valid)
+		t.now_epoch = coarse_ns() / c->cfg.epoch_ns;
+	return t;
+}
+
+/* ---- regression case files ------------------------------------------ */
+
+/*
+ * A case is text: the context, then the frame in hex.  Key first epochs
+ * are stored relative to the epoch the case was found in ("rel -1"), so a
+ * replay at any time sees the same ring shape.
+ */
+static void write_case(const char *path, const struct context *c,
+		       const uint8_t *frame, size_t len, const char *note)
+{
+	uint64_t e = c->cfg.epoch_ns ? coarse_ns() / c->cfg.epoch_ns : 0;
+	FILE *f = fopen(path, "w");
+	unsigned p, s, i;
+	size_t k;
+
+	if (!f)
+		return;
+	fprintf(f, "# sgate differential fuzz case\n# %s\n", note);
+	fprintf(f, "ipv6_enabled %d\nfeatures %u\nmss_v4 %u\nmss_v6 %u\n",
+		inst[c->inst].ipv6_enabled, c->cfg.features, c->cfg.mss_v4,
+		c->cfg.mss_v6);
+	fprintf(f, "syn_window %u\nrcv_wscale %u\nepoch_ns %llu\nmeta_len %u\nsel %u\n",
+		c->cfg.syn_window, c->cfg.rcv_wscale,
+		(unsigned long long)c->cfg.epoch_ns, c->meta_len, c->sel);
+	fprintf(f, "ports");
+	for (p = 0; p < 65536; p++)
+		if ((c->cfg.ports[p / 32] >> (p % 32)) & 1) {
+			for (i = p; i + 1 < 65536 && ((c->cfg.ports[(i + 1) / 32] >> ((i + 1) % 32)) & 1); i++)
+				;
+			if (i > p)
+				fprintf(f, " %u-%u", p, i);
+			else
+				fprintf(f, " %u", p);
+			p = i;
+		}
+	fprintf(f, "\n");
+	for (s = 0; s < 2; s++)
+		for (i = 0; i < SGATE_KEYRING_MASTERS; i++) {
+			const struct sgate_master_key *m = &c->ring[s].m[i];
+
+			fprintf(f, "key %u %u ", s, i);
+			for (k = 0; k < 16; k++)
+				fprintf(f, "%02x", ((const uint8_t *)m->key.k)[k]);
+			if (m->first_epoch == ~0ULL)
+				fprintf(f, " none\n");
+			else
+				fprintf(f, " rel %lld\n",
+					(long long)(m->first_epoch - e));
+		}
+	fprintf(f, "frame ");
+	for (k = 0; k < len; k++)
+		fprintf(f, "%02x", frame[k]);
+	fprintf(f, "\n");
+	fclose(f);
+}
+
+static int read_case(const char *path, struct context *c, uint8_t *frame,
+		     size_t *len)
+{
+	char line[16384], word[64];
+	FILE *f = fopen(path, "r");
+	struct {
+		unsigned s, i;
+		long long rel;
+		int none;
+	} keys[6];
+	int nkeys = 0, k;
+	uint64_t e;
+
+	if (!f)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	c->cfg.abi_version = SGATE_ABI_VERSION;
+	ring_empty(&c->ring[0]);
+	ring_empty(&c->ring[1]);
+	*len = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned v;
+		unsigned long long u;
+
+		if (line[0] == '#' || sscanf(line, "%63s", word) != 1)
+			continue;
+		if (sscanf(line, "ipv6_enabled %u", &v) == 1)
+			c->inst = v ? 0 : 1;
+		else if (sscanf(line, "features %u", &v) == 1)
+			c->cfg.features = v;
+		else if (sscanf(line, "mss_v4 %u", &v) == 1)
+			c->cfg.mss_v4 = (uint16_t)v;
+		else if (sscanf(line, "mss_v6 %u", &v) == 1)
+			c->cfg.mss_v6 = (uint16_t)v;
+		else if (sscanf(line, "syn_window %u", &v) == 1)
+			c->cfg.syn_window = (uint16_t)v;
+		else if (sscanf(line, "rcv_wscale %u", &v) == 1)
+			c->cfg.rcv_wscale = (uint8_t)v;
+		else if (sscanf(line, "epoch_ns %llu", &u) == 1)
+			c->cfg.epoch_ns = u;
+		else if (sscanf(line, "meta_len %u", &v) == 1)
+			c->meta_len = v;
+		else if (sscanf(line, "sel %u", &v) == 1)
+			c->sel = v;
+		else if (!strcmp(word, "ports")) {
+			char *tok = strtok(line + 5, " \n");
+
+			for (; tok; tok = strtok(NULL, " \n")) {
+				unsigned a, b, p;
+
+				if (sscanf(tok, "%u-%u", &a, &b) != 2)
+					b = a = (unsigned)atoi(tok);
+				for (p = a; p <= b && p < 65536; p++)
+					c->cfg.ports[p / 32] |= 1U << (p % 32);
+			}
+		} else if (!strcmp(word, "key") && nkeys < 6) {
+			char hex[40], how[8];
+			unsigned s, i, b;
+			long long rel = 0;
+
+			if (sscanf(line, "key %u %u %32s %7s %lld", &s, &i, hex,
+				   how, &rel) < 4 || s > 1 || i > 2)
+				continue;
+			for (b = 0; b < 16; b++) {
+				unsigned x;
+
+				sscanf(hex + 2 * b, "%2x", &x);
+				((uint8_t *)c->ring[s].m[i].key.k)[b] = (uint8_t)x;
+			}
+			keys[nkeys].s = s;
+			keys[nkeys].i = i;
+			keys[nkeys].rel = rel;
+			keys[nkeys].none = !strcmp(how, "none");
+			nkeys++;
+		} else if (!strcmp(word, "frame")) {
+			const char *h = line + 6;
+
+			while (h[0] && h[1] && h[0] != '\n' && *len < GEN_FRAME_MAX) {
+				unsigned x;
+
+				sscanf(h, "%2x", &x);
+				frame[(*len)++] = (uint8_t)x;
+				h += 2;
+			}
+		}
+	}
+	fclose(f);
+	e = c->cfg.epoch_ns ? coarse_ns() / c->cfg.epoch_ns : 0;
+	for (k = 0; k < nkeys; k++) {
+		long long fe = (long long)e + keys[k].rel;
+
+		c->ring[keys[k].s].m[keys[k].i].first_epoch =
+			keys[k].none ? ~0ULL : fe < 0 ? 0 : (uint64_t)fe;
+	}
+	return 0;
+}
+
+/* ---- invariants, without the model ---------------------------------- */
+
+static unsigned g16(const uint8_t *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t g32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+enum { OFF_MSS = 1, OFF_WS = 2, OFF_SACK = 4, OFF_TS = 8 };
+
+/*
+ * Is this a SYN we may answer at all?  A strict reading of the headers:
+ * sound lengths, no fragment, SYN without ACK, FIN or RST, unicast sender.
+ * Returns the options it offers (OFF_*) or -1.
+ */
+static int sound_syn(const uint8_t *b, size_t len)
+{
+	size_t l3 = 14, l4, ip_end, doff, i;
+	unsigned et, tcp, k;
+	int offered = 0;
+
+	if (len < 14 || (b[6] & 1))
+		return -1;
+	et = g16(b + 12);
+	for (k = 0; k < 2 && (et == 0x8100 || et == 0x88a8); k++) {
+		if (len < l3 + 4)
+			return -1;
+		et = g16(b + l3 + 2);
+		l3 += 4;
+	}
+	if (et == 0x0800) {
+		size_t ihl;
+
+		if (len < l3 + 20 || b[l3] >> 4 != 4 || (b[l3] & 15) < 5 ||
+		    (g16(b + l3 + 6) & 0x3fff) || b[l3 + 9] != 6)
+			return -1;
+		ihl = (size_t)(b[l3] & 15) * 4;
+		ip_end = l3 + g16(b + l3 + 2);
+		l4 = l3 + ihl;
+	} else if (et == 0x86dd) {
+		unsigned nh;
+
+		if (len < l3 + 40 || b[l3] >> 4 != 6)
+			return -1;
+		ip_end = l3 + 40 + g16(b + l3 + 4);
+		nh = b[l3 + 6];
+		l4 = l3 + 40;
+		for (k = 0; k < 4 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); k++) {
+			if (len < l4 + 8)
+				return -1;
+			if (nh == 44 && (g16(b + l4 + 2) & 0xfff9))
+				return -1;	/* a fragment */
+			tcp = b[l4];
+			l4 += nh == 44 ? 8 : ((size_t)b[l4 + 1] + 1) * 8;
+			nh = tcp;
+		}
+		if (nh != 6)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (ip_end > len || l4 + 20 > ip_end)
+		return -1;
+	doff = (size_t)(b[l4 + 12] >> 4) * 4;
+	if (doff < 20 || l4 + doff > ip_end)
+		return -1;
+	if ((b[l4 + 13] & 0x17) != 0x02)
+		return -1;
+	for (i = l4 + 20; i < l4 + doff;) {
+		unsigned kind = b[i], l;
+
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= l4 + doff || (l = b[i + 1]) < 2 || i + l > l4 + doff)
+			break;
+		offered |= kind == 2 && l == 4 ? OFF_MSS : kind == 3 && l == 3 ? OFF_WS :
+			   kind == 4 && l == 2 ? OFF_SACK : kind == 8 && l == 10 ? OFF_TS : 0;
+		i += l;
+	}
+	return offered;
+}
+
+/* The options a SYN-ACK carries, by a plain walk. */
+static int reply_options(const uint8_t *b, size_t len, size_t *tcp_len)
+{
+	size_t l3 = 14, l4, doff, i;
+	int has = 0;
+
+	while (l3 + 2 <= len && (g16(b + l3 - 2) == 0x8100 || g16(b + l3 - 2) == 0x88a8))
+		l3 += 4;
+	if (l3 + 1 > len)
+		return -1;
+	l4 = l3 + (b[l3] >> 4 == 6 ? 40 : 20);
+	if (l4 + 20 > len)
+		return -1;
+	doff = (size_t)(b[l4 + 12] >> 4) * 4;
+	*tcp_len = doff;
+	for (i = l4 + 20; i + 1 < l4 + doff && i < len;) {
+		if (b[i] == 1) {
+			i++;
+			continue;
+		}
+		has |= b[i] == 2 ? OFF_MSS : b[i] == 3 ? OFF_WS : b[i] == 4 ? OFF_SACK :
+		       b[i] == 8 ? OFF_TS : 0x100;
+		if (b[i + 1] < 2)
+			return -1;
+		i += b[i + 1];
+	}
+	return has;
+}
+
+/* The MAC as cookie-format.md spells it, computed by libsodium. */
+static uint32_t sodium_mac(const uint8_t key[16], int ipv6, const uint8_t *saddr,
+			   const uint8_t *daddr, const uint8_t *ports,
+			   uint32_t isn, uint32_t epoch, uint32_t tag)
+{
+	uint8_t in[48], out[8];
+	size_t n = 0, alen = ipv6 ? 16 : 4;
+	uint64_t h = 0;
+	int i;
+
+	memcpy(in, saddr, alen);
+	memcpy(in + alen, daddr, alen);
+	n = 2 * alen;
+	memcpy(in + n, ports, 4);
+	for (i = 0; i < 4; i++) {
+		in[n + 4 + i] = (uint8_t)(isn >> (8 * i));
+		in[n + 8 + i] = (uint8_t)(epoch >> (8 * i));
+		in[n + 12 + i] = (uint8_t)(tag >> (8 * i));
+	}
+	crypto_shorthash_siphash24(out, in, n + 16, key);
+	for (i = 7; i >= 0; i--)
+		h = h << 8 | out[i];
+	return (uint32_t)(h & 0x1ffffff);
+}
+
+/* Does this passed ACK carry a MAC libsodium agrees with (either TS decision)? */
+static bool genuine_cookie(const struct model_result *m, const uint8_t *b,
+			   uint64_t now_ns)
+{
+	const struct sgate_keyring *ring = &cur.ring[cur.sel & 1];
+	const struct model_parse *p = &m->p;
+	const uint8_t *ip = b + p->l3off, *th = b + p->l4off;
+	uint64_t now = now_ns / cur.cfg.epoch_ns, epoch;
+	uint32_t cookie = g32(th + 8) - 1, isn = g32(th + 4) - 1, tag;
+	const struct sgate_master_key *key = NULL;
+	int i, ts;
+
+	if (((cookie >> 31) & 1) == (now & 1))
+		epoch = now;
+	else if (now)
+		epoch = now - 1;
+	else
+		return false;
+	for (i = 0; i < SGATE_KEYRING_MASTERS && !key; i++)
+		if (epoch >= ring->m[i].first_epoch)
+			key = &ring->m[i];
+	if (!key)
+		return false;
+	for (ts = 0; ts < 2; ts++) {
+		tag = ((cookie >> 25) & 0x3f) | (uint32_t)ts << 6 |
+		      (uint32_t)p->ipv6 << 7 | 2u << 8;
+		if (sodium_mac((const uint8_t *)key->key.k, p->ipv6,
+			       p->ipv6 ? ip + 8 : ip + 12,
+			       p->ipv6 ? ip + 24 : ip + 16, th, isn,
+			       (uint32_t)epoch, tag) == (cookie & 0x1ffffff))
+			return true;
+	}
+	return false;
+}
+
+/* ---- one frame ------------------------------------------------------ */
+
+struct outcome {
+	int verdict;
+	int stat;		/* the one counter that moved, -1 none, -2 several */
+	uint8_t out[GEN_FRAME_MAX + META_MAX + 64];
+	uint32_t out_len;	/* frame bytes, after the metadata */
+	uint32_t meta_len;
+	const uint8_t *frame_out;
+};
+
+static void hexdump(const char *what, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	fprintf(stderr, "    %s (%zu bytes):", what, n);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%02x", i % 32 ? "" : "\n      ", b[i]);
+	fprintf(stderr, "\n");
+}
+
+static const char *stat_str(int s)
+{
+	return s == -1 ? "(none)" : s == -2 ? "(several)" : sgate_stat_name(s);
+}
+
+static void report(const char *what, const uint8_t *frame, size_t len,
+		   const struct outcome *o, const struct model_result *m,
+		   const char *origin)
+{
+	char path[512], note[512];
+
+	if (mismatches + invariant_failures <= MAX_REPORTS) {
+		fprintf(stderr, "MISMATCH (%s) from %s\n", what, origin);
+		fprintf(stderr, "  program: verdict %d counter %s out %u bytes meta %u\n",
+			o->verdict, stat_str(o->stat), o->out_len, o->meta_len);
+		fprintf(stderr, "  model:   verdict %d counter %s out %zu bytes meta %d  [%s]\n",
+			m->verdict, stat_str(m->stat), m->out_len, m->has_meta,
+			m->why);
+		hexdump("frame", frame, len);
+		if (o->out_len != m->out_len || memcmp(o->frame_out, m->out, m->out_len)) {
+			hexdump("program out", o->frame_out, o->out_len);
+			hexdump("model out", m->out, m->out_len);
+		}
+	}
+	if (saved < MAX_SAVED) {
+		mkdir(save_dir, 0755);
+		snprintf(path, sizeof(path), "%s/mismatch-%llu.case", save_dir,
+			 (unsigned long long)saved++);
+		snprintf(note, sizeof(note), "%s (%s); program %d/%s, model %d/%s [%s]",
+			 what, origin, o->verdict, stat_str(o->stat), m->verdict,
+			 stat_str(m->stat), m->why);
+		write_case(path, &cur, frame, len, note);
+		if (mismatches + invariant_failures <= MAX_REPORTS)
+			fprintf(stderr, "  saved as %s\n", path);
+	}
+}
+
+static bool outcome_matches(const struct outcome *o, const struct model_result *m)
+{
+	return o->verdict == m->verdict && o->stat == m->stat &&
+	       o->meta_len == cur.meta_len + (m->has_meta ? sizeof(struct sgate_meta) : 0) &&
+	       (!m->has_meta || !memcmp(o->out, &m->meta, sizeof(m->meta))) &&
+	       o->out_len == m->out_len && !memcmp(o->frame_out, m->out, m->out_len);
+}
+
+static void check_invariants(const uint8_t *frame, size_t len,
+			     const struct outcome *o,
+			     const struct model_result *m, uint64_t t0,
+			     const char *origin)
+{
+	const char *bad = NULL;
+
+	if (o->verdict == XDP_TX) {
+		int offered = sound_syn(frame, len), has;
+		size_t reply_tcp = 0;
+
+		has = reply_options(o->frame_out, o->out_len, &reply_tcp);
+		if (offered < 0)
+			bad = "a malformed frame was sent back with XDP_TX";
+		else if (o->out_len > len + 4)
+			bad = "the reply is larger than the request plus an MSS option";
+		else if (has < 0 || (has & ~(offered | OFF_MSS)))
+			bad = "the reply carries an option the request did not offer";
+	}
+	if (o->stat == SGATE_STAT_COOKIE_VALID &&
+	    (o->verdict != XDP_PASS || !genuine_cookie(m, frame, t0)))
+		bad = "an ACK without a genuine MAC was passed";
+	if (bad) {
+		invariant_failures++;
+		report(bad, frame, len, o, m, origin);
+	}
+}
+
+/*
+ * Run a frame through the program and the model; returns true if they
+ * agree.  origin names where the frame came from, for the report.  The
+ * program's outcome is left in *last for the caller.
+ */
+static struct outcome last;
+
+static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
+{
+	static uint8_t in[GEN_FRAME_MAX + META_MAX];
+	struct instance *ins = &inst[cur.inst];
+	struct outcome *o = &last;
+	static struct model_result m;
+	struct model_env env = {
+		.cfg = &cur.cfg,
+		.ring = &cur.ring[cur.sel & 1],
+		.ipv6_enabled = ins->ipv6_enabled,
+		.meta_room = META_MAX - cur.meta_len,
+		.tail_room = 1024,
+		.stack_owns = stack_owns,
+		.quirks = quirks,
+	};
+	uint64_t now[SGATE_STAT_MAX], t0, t1;
+	uint32_t retval = 0, size_out = 0, meta_out = 0;
+	int attempt, i, err;
+	bool same;
+
+	for (i = 0; i < (int)cur.meta_len; i++)
+		in[i] = (uint8_t)(0xc0 + i);
+	memcpy(in + cur.meta_len, frame, len);
+
+	for (attempt = 0;; attempt++) {
+		struct xdp_md ctx_in = { .data = cur.meta_len,
+					 .data_end = cur.meta_len + (uint32_t)len };
+		struct xdp_md ctx_out = {};
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
+			    .data_size_in = cur.meta_len + (uint32_t)len,
+			    .data_out = o->out, .data_size_out = sizeof(o->out),
+			    .ctx_in = &ctx_in, .ctx_size_in = sizeof(ctx_in),
+			    .ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out));
+
+		t0 = coarse_ns();
+		err = bpf_prog_test_run_opts(ins->prog_fd, &opts) ? -errno : 0;
+		t1 = coarse_ns();
+		frames_run++;
+		env.now_ns = t0;
+		if (len < 14) {
+			/* BPF_PROG_RUN refuses frames shorter than Ethernet. */
+			frames_refused++;
+			model_xdp(frame, len, &env, &m);
+			if (err != -EINVAL || m.verdict != XDP_PASS ||
+			    (m.stat != SGATE_STAT_PASS_NOT_IP && m.stat != MODEL_NO_STAT)) {
+				mismatches++;
+				fprintf(stderr, "MISMATCH: %zu-byte frame: run %d, model %s\n",
+					len, err, stat_str(m.stat));
+				return false;
+			}
+			return true;
+		}
+		if (err)
+			fail_msg("BPF_PROG_RUN: %s (%s)", strerror(-err), origin);
+		retval = opts.retval;
+		size_out = opts.data_size_out;
+		meta_out = ctx_out.data - ctx_out.data_meta;
+		read_stats(cur.inst, now);
+		o->stat = -1;
+		for (i = 0; i < SGATE_STAT_MAX; i++) {
+			uint64_t d = now[i] - stats_prev[cur.inst][i];
+
+			if (d)
+				o->stat = o->stat == -1 && d == 1 ? i : -2;
+		}
+		memcpy(stats_prev[cur.inst], now, sizeof(now));
+		/* An epoch boundary between the two clock reads: run it again. */
+		if (cur.cfg.epoch_ns && t0 / cur.cfg.epoch_ns != t1 / cur.cfg.epoch_ns &&
+		    attempt < 5) {
+			retries++;
+			continue;
+		}
+		break;
+	}
+	o->verdict = (int)retval;
+	o->meta_len = meta_out;
+	o->out_len = meta_out <= size_out ? size_out - meta_out : 0;
+	o->frame_out = o->out + meta_out;
+
+	model_xdp(frame, len, &env, &m);
+	same = outcome_matches(o, &m);
+	/* Our TSval is the clock >> 20: the program read it between t0 and t1. */
+	if (!same && model_tsval(t0) != model_tsval(t1)) {
+		env.now_ns = t1;
+		model_xdp(frame, len, &env, &m);
+		same = outcome_matches(o, &m);
+	}
+	if (o->verdict >= 0 && o->verdict < 4)
+		verdict_hits[o->verdict]++;
+	if (o->stat >= 0)
+		stat_hits[o->stat]++;
+	if (!same) {
+		mismatches++;
+		report("program and model disagree", frame, len, o, &m, origin);
+	}
+	check_invariants(frame, len, o, &m, t0, origin);
+	return same;
+}
+
+/* ---- setup ---------------------------------------------------------- */
+
+static int load_instance(struct instance *in, bool ipv6_enabled)
+{
+	in->skel = sgate_bpf__open();
+	if (!in->skel)
+		return -1;
+	in->skel->rodata->sgate_ipv6_enabled = ipv6_enabled;
+	if (sgate_bpf__load(in->skel))
+		return -1;
+	in->ipv6_enabled = ipv6_enabled;
+	in->prog_fd = bpf_program__fd(in->skel->progs.sgate_xdp);
+	in->cfg_fd = bpf_map__fd(in->skel->maps.sgate_config);
+	in->keys_fd = bpf_map__fd(in->skel->maps.sgate_keys);
+	in->sel_fd = bpf_map__fd(in->skel->maps.sgate_key_sel);
+	in->stats_fd = bpf_map__fd(in->skel->maps.sgate_stats);
+	return 0;
+}
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v)
+		return def;
+	return strchr(v, 'e') || strchr(v, 'E') ? (uint64_t)strtod(v, NULL) :
+						  strtoull(v, NULL, 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (sodium_init() < 0 || netns_setup())
+		return -1;
+	ncpu = libbpf_num_possible_cpus();
+	if (load_instance(&inst[0], true) || load_instance(&inst[1], false)) {
+		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n", strerror(errno));
+		return -1;
+	}
+	quirks = (unsigned)env_u64("SGATE_FUZZ_QUIRKS", KNOWN_QUIRKS);
+	if (getenv("SGATE_FUZZ_SAVE"))
+		save_dir = getenv("SGATE_FUZZ_SAVE");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sgate_bpf__destroy(inst[0].skel);
+	sgate_bpf__destroy(inst[1].skel);
+	return 0;
+}
+
+/* ---- the tests ------------------------------------------------------ */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every case ever found, before anything else. */
+static void test_regressions(void **state)
+{
+	const char *dir = getenv("SGATE_FUZZ_REGRESS");
+	char *names[4096], path[1024];
+	static uint8_t frame[GEN_FRAME_MAX];
+	uint64_t before = mismatches + invariant_failures;
+	struct dirent *d;
+	struct context c;
+	size_t n = 0, i, len = 0;
+	DIR *dp;
+
+	(void)state;
+	dp = opendir(dir ? dir : "tests/fuzz/regress");
+	if (!dp)
+		skip();
+	while ((d = readdir(dp)) && n < 4096)
+		if (strstr(d->d_name, ".case"))
+			names[n++] = strdup(d->d_name);
+	closedir(dp);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/fuzz/regress",
+			 names[i]);
+		if (read_case(path, &c, frame, &len))
+			fail_msg("cannot read %s", path);
+		apply_context(&c);
+		run_frame(frame, len, names[i]);
+		free(names[i]);
+	}
+	printf("regressions: %zu cases replayed, %llu disagreements\n", n,
+	       (unsigned long long)(mismatches + invariant_failures - before));
+	assert_int_equal(mismatches + invariant_failures, before);
+}
+
+/* The seed corpus: each seed whole and cut at every byte, then mutated. */
+static void test_seeds(void **state)
+{
+	static uint8_t frame[GEN_FRAME_MAX], work[GEN_FRAME_MAX];
+	struct gen_rng g = { 0x5eed5eedULL };
+	uint64_t before = mismatches + invariant_failures, n0 = frames_run;
+	struct gen_layout lay;
+	struct gen_spec s;
+	struct gen_target t;
+	struct context c;
+	char origin[128];
+	size_t k, len, cut;
+	int variant, j;
+
+	(void)state;
+	for (variant = 0; variant < 12; variant++) {
+		if (variant == 0)
+			base_context(&c);
+		else
+			random_context(&g, &c);
+		apply_context(&c);
+		for (k = 0; k < gen_nseeds; k++) {
+			t = target_of(&c);
+			gen_seeds[k].make(&s, &t);
+			len = gen_build(&s, frame, &lay);
+			snprintf(origin, sizeof(origin), "seed %s, context %d",
+				 gen_seeds[k].name, variant);
+			run_frame(frame, len, origin);
+			if (variant < 2) {
+				for (cut = 0; cut < len; cut++) {
+					snprintf(origin, sizeof(origin),
+						 "seed %s cut at %zu, context %d",
+						 gen_seeds[k].name, cut, variant);
+					run_frame(frame, cut, origin);
+				}
+			}
+			for (j = 0; j < 20; j++) {
+				size_t wl = len;
+
+				memcpy(work, frame, len);
+				gen_mutate(&g, work, &wl, &lay);
+				snprintf(origin, sizeof(origin),
+					 "seed %s mutation %d, context %d",
+					 gen_seeds[k].name, j, variant);
+				run_frame(work, wl, origin);
+			}
+		}
+	}
+	printf("seeds: %zu seeds, %llu frames (every cut of each under 2 contexts), %llu disagreements\n",
+	       gen_nseeds, (unsigned long long)(frames_run - n0),
+	       (unsigned long long)(mismatches + invariant_failures - before));
+	assert_int_equal(mismatches + invariant_failures, before);
+}
+
+static void print_coverage(void)
+{
+	int i;
+
+	printf("coverage (frames per XDP counter):\n");
+	for (i = 0; i <= SGATE_STAT_DROP_NO_META; i++)
+		printf("  %-22s %llu\n", sgate_stat_name(i),
+		       (unsigned long long)stat_hits[i]);
+	printf("verdicts: drop %llu, pass %llu, tx %llu\n",
+	       (unsigned long long)verdict_hits[XDP_DROP],
+	       (unsigned long long)verdict_hits[XDP_PASS],
+	       (unsigned long long)verdict_hits[XDP_TX]);
+}
+
+/* Random frames: generated, mutated, and final ACKs to the program's SYN-ACKs. */
+static void test_random(void **state)
+{
+	static uint8_t frame[GEN_FRAME_MAX], synack[GEN_FRAME_MAX];
+	uint64_t want = env_u64("SGATE_FUZZ_FRAMES", 1000000);
+	uint64_t seed = env_u64("SGATE_FUZZ_SEED", 0x5eed);
+	uint64_t before = mismatches + invariant_failures, i, n0 = frames_run;
+	struct gen_rng g = { seed };
+	struct gen_layout lay;
+	struct gen_spec s;
+	struct gen_target t;
+	struct context c;
+	size_t len, synack_len = 0;
+	char origin[96];
+	double t_start = mono_s(), dt;
+	static const int reachable[] = {
+		SGATE_STAT_PASS_NOT_IP, SGATE_STAT_PASS_NOT_TCP,
+		SGATE_STAT_PASS_NOT_PROTECTED, SGATE_STAT_PASS_FRAGMENT,
+		SGATE_STAT_PASS_TRUNCATED, SGATE_STAT_PASS_OTHER_FLAGS,
+		SGATE_STAT_PASS_ESTABLISHED, SGATE_STAT_SYN_ANSWERED,
+		SGATE_STAT_COOKIE_VALID, SGATE_STAT_COOKIE_BAD_MAC,
+		SGATE_STAT_COOKIE_STALE, SGATE_STAT_DROP_MALFORMED,
+		SGATE_STAT_DROP_FRAGMENT, SGATE_STAT_DROP_BOGUS_SOURCE,
+		SGATE_STAT_DROP_NO_KEY, SGATE_STAT_DROP_NO_META,
+	};
+
+	(void)state;
+	memset(stat_hits, 0, sizeof(stat_hits));
+	memset(verdict_hits, 0, sizeof(verdict_hits));
+	for (i = 0; i < want; i++) {
+		unsigned roll;
+
+		if (i % 1000 == 0) {
+			random_context(&g, &c);
+			apply_context(&c);
+			t = target_of(&c);
+			synack_len = 0;
+		} else if (i % 64 == 0) {
+			t = target_of(&c);	/* the epoch may have moved */
+		}
+		roll = gen_below(&g, 100);
+		if (roll < 10 && synack_len &&
+		    gen_ack_for_synack(synack, synack_len, &g, &s)) {
+			len = gen_build(&s, frame, &lay);
+			if (gen_chance(&g, 20))
+				gen_mutate(&g, frame, &len, &lay);
+			snprintf(origin, sizeof(origin), "seed %#llx frame %llu (final ACK)",
+				 (unsigned long long)seed, (unsigned long long)i);
+		} else {
+			gen_random(&g, &t, &s);
+			len = gen_build(&s, frame, &lay);
+			if (roll < 50)
+				gen_mutate(&g, frame, &len, &lay);
+			snprintf(origin, sizeof(origin), "seed %#llx frame %llu",
+				 (unsigned long long)seed, (unsigned long long)i);
+		}
+		run_frame(frame, len, origin);
+		if (last.verdict == XDP_TX && last.out_len <= sizeof(synack)) {
+			memcpy(synack, last.frame_out, last.out_len);
+			synack_len = last.out_len;
+		}
+		if (mismatches + invariant_failures - before > 1000)
+			break;
+	}
+	dt = mono_s() - t_start;
+	printf("random: %llu frames in %.1f s (%.0f frames/s), seed %#llx, "
+	       "%llu retried at an epoch boundary, %llu disagreements, "
+	       "%llu invariant failures\n",
+	       (unsigned long long)(frames_run - n0), dt,
+	       (double)(frames_run - n0) / dt, (unsigned long long)seed,
+	       (unsigned long long)retries, (unsigned long long)mismatches,
+	       (unsigned long long)invariant_failures);
+	print_coverage();
+	assert_int_equal(mismatches + invariant_failures, before);
+	if (want >= 100000)
+		for (i = 0; i < sizeof(reachable) / sizeof(reachable[0]); i++)
+			if (!stat_hits[reachable[i]])
+				fail_msg("no frame reached %s", sgate_stat_name(reachable[i]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_regressions),
+		cmocka_unit_test(test_seeds),
+		cmocka_unit_test(test_random),
+	};
+
+	if (geteuid() != 0) {
+		printf("SKIP: the differential fuzzer needs root (BPF_PROG_RUN, a netns)\n");
+		return 77;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return cmocka_run_group_tests_name("xdp differential fuzz", tests,
+					   setup, teardown);
+}

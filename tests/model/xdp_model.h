@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A reference model of the gate's XDP decision, written from
+ * Documentation/datapath.md for clarity, not speed.
+ *
+ * It shares only the cookie codec with the gate (include/sgate/cookie.h:
+ * option encoding, the MAC, the key ring, epoch ids).  Everything else --
+ * walking Ethernet, VLAN tags, IPv4, IPv6 and its extension headers, TCP and
+ * its options, and building the SYN-ACK with its checksums -- is this
+ * model's own, so a mistake in the program's parser or reply builder shows
+ * up as a disagreement instead of being copied.
+ *
+ * Given a frame and everything the program reads besides the frame (the
+ * configuration map, the live key ring, the clock, the room the driver gives
+ * for metadata and for growing the frame, and which 4-tuples the stack owns)
+ * it returns the verdict, the counter that moves, the frame as the program
+ * leaves it and, for a verified final ACK, the metadata in front of it.
+ */
+#ifndef SGATE_XDP_MODEL_H
+#define SGATE_XDP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sgate/abi.h"
+
+enum {
+	MODEL_XDP_ABORTED = 0,
+	MODEL_XDP_DROP = 1,
+	MODEL_XDP_PASS = 2,
+	MODEL_XDP_TX = 3,
+
+	MODEL_FRAME_MAX = 4096,
+	/* No counter moves: the gate is not configured (epoch_ns == 0). */
+	MODEL_NO_STAT = -1,
+};
+
+/*
+ * Known places where the program is narrower than datapath.md.  Each is
+ * reported in Documentation/robustness.md; the model applies the program's
+ * behaviour only when asked, so a fuzz run with the flag cleared shows the
+ * disagreement.
+ */
+enum model_quirk {
+	/*
+	 * The program gives up on a TCP header that starts more than 255
+	 * bytes into the frame (IPv6 extension headers make that possible)
+	 * and passes it as pass_truncated, although its ports are in the
+	 * frame.
+	 */
+	MODEL_QUIRK_L4OFF_255 = 1 << 0,
+	/*
+	 * With two fragment headers in one IPv6 chain, the program lets the
+	 * second one's M bit replace the first's, so a first fragment whose
+	 * chain ends in an atomic fragment header is answered.
+	 */
+	MODEL_QUIRK_FRAG_LAST_WINS = 1 << 1,
+};
+
+/* The flow as the stack would look it up: client to server, wire order. */
+struct model_tuple {
+	int ipv6;
+	uint8_t saddr[16], daddr[16];	/* IPv4: first 4 bytes */
+	uint8_t sport[2], dport[2];	/* as on the wire */
+};
+
+struct model_env {
+	const struct sgate_config *cfg;	/* the map entry */
+	const struct sgate_keyring *ring;	/* the ring the selector names */
+	bool ipv6_enabled;		/* loader's sgate_ipv6_enabled */
+	uint64_t now_ns;		/* CLOCK_MONOTONIC_COARSE, as the program reads it */
+	uint32_t meta_room;		/* bytes bpf_xdp_adjust_meta() may still claim */
+	uint32_t tail_room;		/* bytes the frame may grow by */
+	/* Does the stack hold a non-listening socket for this 4-tuple? */
+	bool (*stack_owns)(const struct model_tuple *t, void *arg);
+	void *stack_arg;
+	unsigned quirks;		/* enum model_quirk */
+};
+
+/* What the model learned about the frame on the way (for invariants). */
+struct model_parse {
+	bool tcp_seen;			/* ports were read */
+	bool is_syn, is_ack;
+	size_t l3off, l4off, doff, ip_hdr_len;
+	int ipv6;
+	/* What the SYN's options offered, as the doc's walk reads them. */
+	bool opt_mss, opt_sack, opt_ts, opt_ws;
+	uint16_t mss;
+	uint8_t ws;
+	uint32_t tsval, tsecr;
+	uint32_t isn;			/* a SYN's sequence number */
+};
+
+struct model_result {
+	int verdict;			/* MODEL_XDP_* */
+	int stat;			/* enum sgate_stat, or MODEL_NO_STAT */
+	const char *why;		/* the datapath.md row that decided */
+	uint8_t out[MODEL_FRAME_MAX];	/* the frame afterwards */
+	size_t out_len;
+	bool has_meta;
+	struct sgate_meta meta;
+	uint32_t cookie;		/* SYN: the cookie sent; ACK: the one checked */
+	struct model_parse p;
+};
+
+void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
+	       struct model_result *r);
+
+/* The TSval our SYN-ACK carries at a given time (the program's clock). */
+uint32_t model_tsval(uint64_t now_ns);
+
+/* RFC 1071 over a buffer, from an initial sum; the model's own. */
+uint16_t model_csum(const uint8_t *p, size_t len, uint32_t sum);
+
+#endif
