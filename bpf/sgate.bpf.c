@@ -318,7 +318,8 @@ static __always_inline int parse(struct xdp_md *ctx,
 					count(SGATE_STAT_PASS_FRAGMENT);
 					return -1;
 				}
-				p->first_fragment = fo & 1;
+				/* Any header with M set makes a first fragment. */
+				p->first_fragment |= fo & 1;
 				nexthdr = ext[0];
 				off += 8;
 			} else {
@@ -457,6 +458,7 @@ struct synack {
 	__u32 client_isn;
 	__u32 client_tsval;
 	__u32 ts_ok;
+	__u32 tsval;		/* our TSval: the coarse clock in ~ms */
 };
 
 /*
@@ -466,29 +468,32 @@ struct synack {
  * needs more room than the SYN only when the SYN had no MSS option; where the
  * frame cannot grow (veth, design.md) the MSS option is left out, which RFC
  * 9293 allows: the client then assumes 536 (IPv4) or 1220 (IPv6).
+ *
+ * The headers are built in registers, summed from there, and stored straight
+ * into the frame: no helper call, no re-read of what was just written.
  */
-__noinline int send_synack(struct xdp_md *ctx, const struct pkt *p,
-			   const struct synack *r)
+static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
+				       const struct sgate_config *cfg,
+				       const struct synack *r)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	const struct sgate_config *cfg = gate_config();
-	__u32 ip[IPV6_HLEN / 4] = {}, t[(TCP_HLEN + REPLY_OPT_MAX) / 4] = {};
-	__u32 l3len, optlen, tcplen, reply, frame, i;
+	__u32 t[(TCP_HLEN + REPLY_OPT_MAX) / 4];
+	__u32 l3len, l3off, optlen, tcplen, reply, frame, i;
 	struct sgate_cookie_opts co;
 	bool with_mss = true;
 	__u8 mac[ETH_ALEN];
 	struct ethhdr *eth;
+	__u32 *ip, *th;
 	__u64 sum;
 	__u16 mss;
 
-	if (!p || !r || !cfg || !pkt_sane(p))
-		return XDP_DROP;
 	sgate_cookie_decode_opts(r->cookie, p->ipv6, r->ts_ok, &co);
+	l3off = p->l3off & 0x1f;	/* pkt_sane(): at most two VLAN tags */
 	l3len = p->ipv6 ? IPV6_HLEN : sizeof(struct iphdr);
 	mss = p->ipv6 ? cfg->mss_v6 : cfg->mss_v4;
 	frame = end - data;
-	reply = p->l3off + l3len + TCP_HLEN + synack_optlen(&co, true);
+	reply = l3off + l3len + TCP_HLEN + synack_optlen(&co, true);
 	if (reply > frame && bpf_xdp_adjust_tail(ctx, reply - frame)) {
 		with_mss = false;
 		reply -= 4;
@@ -509,54 +514,73 @@ __noinline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 	t[3] = bpf_htonl((tcplen / 4) << 28 |
 			 (TCP_SYN | TCP_ACK | (co.ecn_ok ? TCP_ECE : 0)) << 16 |
 			 cfg->syn_window);
-	synack_options(&t[5], &co, mss,
-		       (__u32)(bpf_ktime_get_coarse_ns() >> 20),
-		       r->client_tsval, cfg->rcv_wscale, with_mss);
+	t[4] = 0;
+#pragma unroll
+	for (i = 5; i < ARRAY_SIZE(t); i++)
+		t[i] = 0;
+	synack_options(&t[5], &co, mss, r->tsval, r->client_tsval,
+		       cfg->rcv_wscale, with_mss);
 
 	/* Checksums from scratch, summed from registers, never re-read. */
 	sum = bpf_htons(IPPROTO_TCP_NR) + bpf_htons(tcplen);
+	if (!p->ipv6) {
+		sum += (__u64)p->flow.saddr[0] + p->flow.daddr[0];
+	} else {
 #pragma unroll
-	for (i = 0; i < 4; i++)
-		sum += (__u64)p->flow.saddr[i] + p->flow.daddr[i];
+		for (i = 0; i < 4; i++)
+			sum += (__u64)p->flow.saddr[i] + p->flow.daddr[i];
+	}
 #pragma unroll
 	for (i = 0; i < ARRAY_SIZE(t); i++)
 		sum += t[i];	/* words past the options are zero */
 	t[4] = (__u32)csum_fold64(sum);
 
+	/* Where the frame now ends: adjust_tail may have moved it. */
+	asm volatile("" : : : "memory");
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	eth = data;
+	ip = data + l3off;
+	if ((void *)(eth + 1) > end || (void *)(ip + IPV6_HLEN / 4) > end)
+		return XDP_DROP;
 	if (!p->ipv6) {
-		ip[0] = bpf_htonl(0x45000000 | (l3len + tcplen));
-		ip[1] = bpf_htonl(IP_DF);
-		ip[2] = bpf_htonl(REPLY_TTL << 24 | IPPROTO_TCP_NR << 16);
+		__u32 w0 = bpf_htonl(0x45000000 | (l3len + tcplen));
+		__u32 w1 = bpf_htonl(IP_DF);
+		__u32 w2 = bpf_htonl(REPLY_TTL << 24 | IPPROTO_TCP_NR << 16);
+
+		sum = (__u64)w0 + w1 + w2 + p->flow.daddr[0] +
+		      p->flow.saddr[0];
+		ip[0] = w0;
+		ip[1] = w1;
+		ip[2] = w2 | (__u32)csum_fold64(sum) << 16;
 		ip[3] = p->flow.daddr[0];
 		ip[4] = p->flow.saddr[0];
-		sum = 0;
-#pragma unroll
-		for (i = 0; i < 5; i++)
-			sum += ip[i];
-		ip[2] |= (__u32)csum_fold64(sum) << 16;
-		if (bpf_xdp_store_bytes(ctx, p->l3off, ip, sizeof(struct iphdr)))
-			return XDP_DROP;
+		th = ip + sizeof(struct iphdr) / 4;
 	} else {
 		ip[0] = bpf_htonl(0x60000000);
-		ip[1] = bpf_htonl(tcplen << 16 | IPPROTO_TCP_NR << 8 | REPLY_TTL);
+		ip[1] = bpf_htonl(tcplen << 16 | IPPROTO_TCP_NR << 8 |
+				  REPLY_TTL);
 #pragma unroll
 		for (i = 0; i < 4; i++) {
 			ip[2 + i] = p->flow.daddr[i];
 			ip[6 + i] = p->flow.saddr[i];
 		}
-		if (bpf_xdp_store_bytes(ctx, p->l3off, ip, IPV6_HLEN))
-			return XDP_DROP;
+		th = ip + IPV6_HLEN / 4;
 	}
-	tcplen &= 0x3c;
-	if (tcplen < TCP_HLEN ||
-	    bpf_xdp_store_bytes(ctx, p->l3off + l3len, t, tcplen))
-		return XDP_DROP;
+	/* The frame ends right after the reply: write what is in it. */
+	if ((void *)(th + ARRAY_SIZE(t)) <= end) {
+#pragma unroll
+		for (i = 0; i < ARRAY_SIZE(t); i++)
+			th[i] = t[i];
+	} else {
+#pragma unroll
+		for (i = 0; i < ARRAY_SIZE(t); i++) {
+			if ((void *)(th + i + 1) > end)
+				break;
+			th[i] = t[i];
+		}
+	}
 
-	data = (void *)(long)ctx->data;
-	end = (void *)(long)ctx->data_end;
-	eth = data;
-	if ((void *)(eth + 1) > end)
-		return XDP_DROP;
 	__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
 	__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
@@ -583,7 +607,7 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 	struct ethhdr *eth = data;
 	struct tcphdr *th;
 	__u32 optbits;
-	__u64 epoch;
+	__u64 epoch, now;
 	__u8 ts_ok;
 
 	if (!p || !cfg || !pkt_sane(p))
@@ -600,6 +624,9 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 		return XDP_DROP;
 	}
 	r.client_isn = bpf_ntohl(th->seq);
+	/* One clock read serves the epoch and our TSval. */
+	now = bpf_ktime_get_coarse_ns();
+	r.tsval = (__u32)(now >> 20);
 
 	if (!linux_syn_options(ctx, p, &w))
 		walk_options(ctx, p, &w);
@@ -624,7 +651,7 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 		r.cookie = (__u32)made;
 	} else {
 		ring = keyring();
-		epoch = epoch_now(cfg);
+		epoch = now / cfg->epoch_ns;
 		key = ring ? sgate_keyring_key_for(ring, epoch) : NULL;
 		if (!key) {
 			count(SGATE_STAT_DROP_NO_KEY);
@@ -635,7 +662,7 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 	}
 	r.client_tsval = w.offer.tsval;
 	r.ts_ok = ts_ok;
-	return send_synack(ctx, p, &r);
+	return send_synack(ctx, p, cfg, &r);
 }
 
 /* Does the stack already have a non-listening socket for this flow? */

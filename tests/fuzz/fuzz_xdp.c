@@ -53,7 +53,7 @@ enum {
 	META_MAX = 216,
 	MAX_REPORTS = 5,
 	MAX_SAVED = 20,
-	KNOWN_QUIRKS = MODEL_QUIRK_L4OFF_255 | MODEL_QUIRK_FRAG_LAST_WINS,
+	KNOWN_QUIRKS = MODEL_QUIRK_L4OFF_255,
 };
 
 /* ---- the program under test ----------------------------------------- */

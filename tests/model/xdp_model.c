@@ -478,10 +478,7 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 						      SGATE_STAT_PASS_FRAGMENT,
 						      "non-first IPv6 fragment");
 				/* Any fragment header with M set: a first fragment. */
-				if (env->quirks & MODEL_QUIRK_FRAG_LAST_WINS)
-					first_fragment = fo & 1;
-				else
-					first_fragment |= fo & 1;
+				first_fragment |= fo & 1;
 				off += 8;
 			} else {
 				off += ((size_t)ext[1] + 1) * 8;

@@ -50,12 +50,6 @@ enum model_quirk {
 	 * frame.
 	 */
 	MODEL_QUIRK_L4OFF_255 = 1 << 0,
-	/*
-	 * With two fragment headers in one IPv6 chain, the program lets the
-	 * second one's M bit replace the first's, so a first fragment whose
-	 * chain ends in an atomic fragment header is answered.
-	 */
-	MODEL_QUIRK_FRAG_LAST_WINS = 1 << 1,
 };
 
 /* The flow as the stack would look it up: client to server, wire order. */

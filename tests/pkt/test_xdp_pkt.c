@@ -765,6 +765,33 @@ static void test_pass_and_drop_verdicts(void **state)
 	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_OTHER_FLAGS);
 }
 
+static void test_ipv6_fragment_headers(void **state)
+{
+	/* A first fragment, then an atomic fragment header: still first. */
+	static const uint8_t two[16] = { 44, 0, 0x00, 0x01, 1, 2, 3, 4,
+					 6, 0, 0x00, 0x00, 5, 6, 7, 8 };
+	/* An atomic fragment header alone is no fragment at all. */
+	static const uint8_t atomic[8] = { 6, 0, 0x00, 0x00, 1, 2, 3, 4 };
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	(void)state;
+	pkt_with(&s, 1, windows_opts, sizeof(windows_opts));
+	s.ext = two;
+	s.extlen = sizeof(two);
+	s.ext_first = 44;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_FRAGMENT);
+
+	s.ext = atomic;
+	s.extlen = sizeof(atomic);
+	len = pkt_build(&s, frame);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_TX);
+}
+
 static void test_bogus_sources(void **state)
 {
 	uint8_t frame[PKT_MAX];
@@ -821,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_ack_established_passes),
 		cmocka_unit_test(test_pass_and_drop_verdicts),
 		cmocka_unit_test(test_bogus_sources),
+		cmocka_unit_test(test_ipv6_fragment_headers),
 	};
 
 	if (geteuid() != 0) {
