@@ -57,6 +57,14 @@ enum {
 	TCP_ECE = 0x40,
 	TCP_CWR = 0x80,
 
+	/*
+	 * Where a TCP header may start: the parser's furthest is 22 (two VLAN
+	 * tags) + 40 + 4 extension headers of 2048 bytes = 8254, so every
+	 * offset it computes fits this mask, which bounds packet pointers for
+	 * the verifier.
+	 */
+	L4OFF_MASK = 0x3fff,
+
 	REPLY_TTL = 64,
 	/* Largest SYN-ACK option block we write: MSS, SACK+TS, NOP+WS. */
 	REPLY_OPT_MAX = 20,
@@ -155,7 +163,7 @@ static __always_inline const struct sgate_config *gate_config(void)
 static __always_inline bool pkt_sane(const struct pkt *p)
 {
 	return p->l3off <= ETH_HLEN + VLAN_MAX_DEPTH * VLAN_HLEN &&
-	       p->l4off <= 255 && p->doff >= TCP_HLEN && p->doff <= 60;
+	       p->l4off <= L4OFF_MASK && p->doff >= TCP_HLEN && p->doff <= 60;
 }
 
 static __always_inline bool port_protected(const struct sgate_config *cfg,
@@ -337,11 +345,11 @@ static __always_inline int parse(struct xdp_md *ctx,
 		return -1;
 	}
 
-	if (p->l4off > 255) {
+	if (p->l4off > L4OFF_MASK) {	/* cannot happen, see L4OFF_MASK */
 		count(SGATE_STAT_PASS_TRUNCATED);
 		return -1;
 	}
-	th = data + (p->l4off & 0xff);
+	th = data + (p->l4off & L4OFF_MASK);
 	if ((void *)(th + 1) > end) {
 		count(SGATE_STAT_PASS_TRUNCATED);
 		return -1;
@@ -404,7 +412,7 @@ static __always_inline bool linux_syn_options(struct xdp_md *ctx,
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 *o = data + (p->l4off & 0xff) + TCP_HLEN;
+	__u32 *o = data + (p->l4off & L4OFF_MASK) + TCP_HLEN;
 	__u32 w0, w4;
 
 	if (p->doff != TCP_HLEN + 20 || (void *)(o + 5) > end)
@@ -612,7 +620,7 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 
 	if (!p || !cfg || !pkt_sane(p))
 		return XDP_DROP;
-	th = data + (p->l4off & 0xff);
+	th = data + (p->l4off & L4OFF_MASK);
 	if ((void *)(eth + 1) > end || (void *)(th + 1) > end)
 		return XDP_DROP;
 	if (p->flags & (TCP_FIN | TCP_RST)) {
@@ -701,7 +709,7 @@ static __always_inline void ack_timestamps(struct xdp_md *ctx,
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 *o = data + (p->l4off & 0xff) + TCP_HLEN;
+	__u32 *o = data + (p->l4off & L4OFF_MASK) + TCP_HLEN;
 
 	if (p->doff != TCP_HLEN + 12 || (void *)(o + 3) > end ||
 	    o[0] != bpf_htonl(0x0101080a)) {
@@ -730,7 +738,7 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 
 	if (!p || !cfg || !pkt_sane(p))
 		return XDP_DROP;
-	th = data + (p->l4off & 0xff);
+	th = data + (p->l4off & L4OFF_MASK);
 	if ((void *)(th + 1) > end)
 		return XDP_DROP;
 	if (stack_owns(ctx, p)) {
@@ -856,7 +864,7 @@ int sgate_tc(struct __sk_buff *skb)
 	if (!cfg)
 		return TC_ACT_SHOT;
 
-	th = data + (meta->l4off & 0xff);
+	th = data + (meta->l4off & L4OFF_MASK);
 	if ((void *)(th + 1) > end)
 		return tc_count_err(-1);
 	if (!(meta->flags & SGATE_META_IPV6)) {
