@@ -12,7 +12,6 @@
  *   SGATE_FUZZ_SEED     the generator's seed (default 0x5eed)
  *   SGATE_FUZZ_REGRESS  directory of regression cases (tests/fuzz/regress)
  *   SGATE_FUZZ_SAVE     where new mismatches are written (build/fuzz)
- *   SGATE_FUZZ_QUIRKS   model quirks to apply (default: the known ones)
  *
  * It runs in a network namespace of its own, so the only sockets the
  * program's lookups can find are the two connections it makes itself.
@@ -53,7 +52,6 @@ enum {
 	META_MAX = 216,
 	MAX_REPORTS = 5,
 	MAX_SAVED = 20,
-	KNOWN_QUIRKS = MODEL_QUIRK_L4OFF_255,
 };
 
 /* ---- the program under test ----------------------------------------- */
@@ -78,7 +76,6 @@ struct context {
 
 static struct context cur;		/* what the maps hold now */
 static uint64_t stats_prev[2][SGATE_STAT_MAX];
-static unsigned quirks = KNOWN_QUIRKS;
 
 /* ---- results -------------------------------------------------------- */
 
@@ -819,7 +816,6 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 		.meta_room = META_MAX - cur.meta_len,
 		.tail_room = 1024,
 		.stack_owns = stack_owns,
-		.quirks = quirks,
 	};
 	uint64_t now[SGATE_STAT_MAX], t0, t1;
 	uint32_t retval = 0, size_out = 0, meta_out = 0;
@@ -944,7 +940,6 @@ static int setup(void **state)
 		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n", strerror(errno));
 		return -1;
 	}
-	quirks = (unsigned)env_u64("SGATE_FUZZ_QUIRKS", KNOWN_QUIRKS);
 	if (getenv("SGATE_FUZZ_SAVE"))
 		save_dir = getenv("SGATE_FUZZ_SAVE");
 	return 0;

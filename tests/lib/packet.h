@@ -17,7 +17,7 @@ enum {
 	TF_ACK = 0x10,
 	TF_ECE = 0x40,
 	TF_CWR = 0x80,
-	PKT_MAX = 256,
+	PKT_MAX = 512,		/* room for 256 bytes of IPv6 extension headers */
 };
 
 struct pkt_spec {

@@ -497,9 +497,6 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 	}
 	p->ipv6 = t.ipv6;
 
-	if ((env->quirks & MODEL_QUIRK_L4OFF_255) && p->l4off > 255)
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_TRUNCATED,
-			      "quirk: TCP header beyond byte 255");
 	if (p->l4off + TCP_HDR > len)
 		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_TRUNCATED,
 			      "TCP header cut short");

@@ -36,22 +36,6 @@ enum {
 	MODEL_NO_STAT = -1,
 };
 
-/*
- * Known places where the program is narrower than datapath.md.  Each is
- * reported in Documentation/robustness.md; the model applies the program's
- * behaviour only when asked, so a fuzz run with the flag cleared shows the
- * disagreement.
- */
-enum model_quirk {
-	/*
-	 * The program gives up on a TCP header that starts more than 255
-	 * bytes into the frame (IPv6 extension headers make that possible)
-	 * and passes it as pass_truncated, although its ports are in the
-	 * frame.
-	 */
-	MODEL_QUIRK_L4OFF_255 = 1 << 0,
-};
-
 /* The flow as the stack would look it up: client to server, wire order. */
 struct model_tuple {
 	int ipv6;
@@ -69,7 +53,6 @@ struct model_env {
 	/* Does the stack hold a non-listening socket for this 4-tuple? */
 	bool (*stack_owns)(const struct model_tuple *t, void *arg);
 	void *stack_arg;
-	unsigned quirks;		/* enum model_quirk */
 };
 
 /* What the model learned about the frame on the way (for invariants). */

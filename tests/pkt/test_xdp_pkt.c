@@ -792,6 +792,39 @@ static void test_ipv6_fragment_headers(void **state)
 	assert_int_equal(r.verdict, XDP_TX);
 }
 
+/*
+ * 256 bytes of destination options put TCP at byte 310: the gate still
+ * judges it (it once passed anything beyond byte 255 unjudged).
+ */
+static void test_ipv6_tcp_beyond_byte_255(void **state)
+{
+	/* One experimental option (0x1e), as Linux takes it; PadN > 7 it drops. */
+	static uint8_t dstopts[256] = { 6, 31, 0x1e, 252 };
+	uint64_t bad = counter(SGATE_STAT_COOKIE_BAD_MAC);
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	(void)state;
+	pkt_with(&s, 1, windows_opts, sizeof(windows_opts));
+	s.ext = dstopts;
+	s.extlen = sizeof(dstopts);
+	s.ext_first = 60;
+	/* MSS 1460 capped at our IPv6 MSS 1440: index 2; the options dropped. */
+	syn_case(&s, &r, 12, OPTBITS(2, 1, 0, 2), 0, 0);
+
+	s.flags = TF_ACK;
+	s.ack = 0x12345678;
+	s.opts = NULL;
+	s.optlen = 0;
+	len = pkt_build(&s, frame);
+	assert_int_equal(len, 14 + 40 + 256 + 20);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_DROP);
+	assert_int_equal(counter(SGATE_STAT_COOKIE_BAD_MAC), bad + 1);
+}
+
 static void test_bogus_sources(void **state)
 {
 	uint8_t frame[PKT_MAX];
@@ -849,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_pass_and_drop_verdicts),
 		cmocka_unit_test(test_bogus_sources),
 		cmocka_unit_test(test_ipv6_fragment_headers),
+		cmocka_unit_test(test_ipv6_tcp_beyond_byte_255),
 	};
 
 	if (geteuid() != 0) {
