@@ -1155,7 +1155,7 @@ int main(void)
 		printf("SKIP: the differential fuzzer needs root (BPF_PROG_RUN, a netns)\n");
 		return 77;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stdout, NULL, _IONBF, 0);
 	return cmocka_run_group_tests_name("xdp differential fuzz", tests,
 					   setup, teardown);
 }

@@ -1,0 +1,36 @@
+# The forgery bound, measured (tests/robustness/).  Included by
+# tests/Makefile.inc.
+#
+#   build/sgate_mac8.bpf.o  the gate built with an 8-bit MAC, for the test only
+#   build/forge_driver.bpf.o  writes each forged ACK and tail-calls the gate
+#   build/test_forgery      cmocka: 10^5 ACKs at 8 bits, 10^7 at 25 bits
+#
+#   make robustness [FORGE_ACKS=1e8] [FRAMES=1e8]   the longer runs
+
+$(BUILD)/sgate_mac8.bpf.o: bpf/sgate.bpf.c $(BUILD)/vmlinux.h $(wildcard include/sgate/*.h) | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -DSGATE_COOKIE_MAC_BITS=8 -c $< -o $@
+
+$(BUILD)/forge_driver.bpf.o: tests/robustness/forge_driver.bpf.c tests/robustness/forge.h $(BUILD)/vmlinux.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/forge_codec_%.o: tests/robustness/forge_codec.c tests/robustness/forge_codec.h tests/robustness/forge.h $(wildcard include/sgate/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -DSGATE_COOKIE_MAC_BITS=$* -DFORGE_ACCEPTED=forge_accepted_$* -c $< -o $@
+
+FORGERY_DEPS := tests/robustness/test_forgery.c $(BUILD)/forge_codec_25.o \
+		$(BUILD)/forge_codec_8.o $(TEST_LIB) tests/lib/packet.h $(SKELS) \
+		$(BUILD)/sgate_mac8.skel.h $(BUILD)/forge_driver.skel.h
+
+$(BUILD)/test_forgery: $(FORGERY_DEPS)
+	$(CC) $(CFLAGS) -Wno-vla tests/robustness/test_forgery.c \
+		$(BUILD)/forge_codec_25.o $(BUILD)/forge_codec_8.o $(TEST_LIB) \
+		-o $@ $(LIBBPF) -lcmocka -lm
+
+TEST_PROGS += $(BUILD)/test_forgery
+tests: $(BUILD)/test_forgery
+
+FORGE_ACKS ?= 1e8
+
+.PHONY: robustness
+robustness: $(BUILD)/test_forgery $(BUILD)/fuzz_xdp
+	SGATE_FORGE_ACKS=$(FORGE_ACKS) SGATE_FORGE_ACKS_MAC8=1e6 $(BUILD)/test_forgery
+	SGATE_FUZZ_FRAMES=$(FRAMES) SGATE_FUZZ_SEED=$(SEED) $(BUILD)/fuzz_xdp
