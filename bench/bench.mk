@@ -1,0 +1,42 @@
+# The benchmarks' programs, built into build/bench/ by bench/run.sh
+# (`sudo make bench`).  Run from the top of the tree after `make all`, which
+# provides build/vmlinux.h and build/sgate.skel.h.
+
+BUILD      ?= build
+B          := $(BUILD)/bench
+CLANG      ?= clang
+CC         ?= gcc
+BPFTOOL    ?= bpftool
+ARCH       := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -I$(BUILD) -Iinclude -I/usr/include/$(MULTIARCH)
+CFLAGS     := -O2 -g -Wall -Wextra -Werror -Iinclude -I$(BUILD) -I$(B)
+LIBBPF     := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+
+PROGS := $(B)/pktcost $(B)/flood $(B)/client $(B)/server
+
+.PHONY: all
+.SECONDARY:
+all: $(PROGS)
+
+$(B):
+	mkdir -p $@
+
+$(B)/%.bpf.o: bench/%.bpf.c $(BUILD)/vmlinux.h | $(B)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/%.skel.h: $(B)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(B)/pktcost: bench/pktcost.c $(B)/pkt.skel.h $(BUILD)/sgate.skel.h tests/lib/packet.c tests/lib/packet.h $(wildcard include/sgate/*.h)
+	$(CC) $(CFLAGS) $< tests/lib/packet.c -o $@ $(LIBBPF) -lm
+
+$(B)/flood: bench/flood.c $(B)/flood.skel.h
+	$(CC) $(CFLAGS) $< -o $@ $(LIBBPF)
+
+$(B)/client: bench/client.c | $(B)
+	$(CC) $(CFLAGS) $< -o $@ -lm
+
+$(B)/server: bench/server.c | $(B)
+	$(CC) $(CFLAGS) $< -o $@
