@@ -28,6 +28,8 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 # modules): Debian's 6.12 kernel, its headers, pahole for module BTF, QEMU.
 DEB_PKGS_VM := linux-image-6.12-amd64 linux-headers-6.12-amd64 dwarves \
 	       qemu-system-x86 busybox-static libmnl-dev kmod xz-utils
+# The benchmarks' plots (sudo make bench).
+DEB_PKGS_BENCH := python3-matplotlib
 
 .PHONY: all deps check demo clean vm-check
 
@@ -54,7 +56,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 include tests/Makefile.inc
 
 deps:
-	@missing=""; for p in $(DEB_PKGS) $(DEB_PKGS_VM); do \
+	@missing=""; for p in $(DEB_PKGS) $(DEB_PKGS_VM) $(DEB_PKGS_BENCH); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -70,6 +72,13 @@ demo: deps
 check: deps
 	$(MAKE) all tests
 	./tests/run-all.sh
+
+# Benchmarks (bench/README.md): about 8 minutes; they report, they never fail
+# the tests.  Writes Documentation/benchmarks.md and Documentation/bench-*.png.
+.PHONY: bench
+bench: deps
+	$(MAKE) all
+	./bench/run.sh
 
 # sgate.ko's selftests in a QEMU VM booting Debian's 6.12 kernel.
 vm-check: deps
