@@ -16,9 +16,15 @@
  *              the SYN-ACK came, the final ACK (echoing its timestamp):
  *              a handshake whose ACK is held back, e.g. across a rotation.
  *              The sender's own stack answers the SYN-ACK with a RST the
- *              server ignores (no socket there yet).
+ *              server ignores (no socket there yet).  Then 4 bytes of data
+ *              as a probe: the server acknowledges them only if the final
+ *              ACK made a connection.
  *
- * Prints "sent=N seconds=S" (and for syn54 "synack ok optlen=L").
+ * Prints "sent=N seconds=S" (and for syn54 "synack ok optlen=L"); handshake
+ * prints "times syn=T synack=T ack=T" (CLOCK_MONOTONIC_COARSE ns, the
+ * gate's clock: before the SYN, at the SYN-ACK, before the final ACK) and
+ * "result=established" (the probe was acknowledged), "result=rst" (the
+ * server reset it) or "result=silent" (no answer in 600 ms).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,6 +63,14 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned long long coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
 }
 
 static int parse_mac(const char *s, uint8_t *mac)
@@ -119,17 +133,46 @@ static uint32_t synack_tsval(const uint8_t *th, size_t optlen)
 	return 0;
 }
 
+/* What the server says to the probe s describes: established, rst, silent. */
+static const char *probe_answer(int fd, const struct pkt_spec *s)
+{
+	uint8_t buf[2048];
+	double deadline = now_s() + 0.6;
+
+	while (now_s() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		const uint8_t *ip = buf + 14, *th = buf + 34;
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 54 || get16(buf + 12) != 0x0800 || ip[9] != 6 ||
+		    memcmp(ip + 12, s->daddr, 4) || memcmp(ip + 16, s->saddr, 4) ||
+		    get16(th) != s->dport || get16(th + 2) != s->sport)
+			continue;
+		if (th[13] & TF_RST)
+			return "rst";
+		if ((th[13] & TF_ACK) && get32(th + 8) == s->seq + (uint32_t)s->paylen)
+			return "established";
+	}
+	return "silent";
+}
+
 static int handshake(int fd, struct pkt_spec *s, long delay_ms)
 {
 	static uint8_t ts_opts[12] = { 1, 1, 8, 10 };
 	uint8_t frame[PKT_MAX], th[60];
+	unsigned long long t_syn, t_synack, t_ack;
 	size_t len, optlen;
 
 	s->opts = linux_opts;
 	s->optlen = sizeof(linux_opts);
 	len = pkt_build(s, frame);
+	t_syn = coarse_ns();
 	if (send(fd, frame, len, 0) != (ssize_t)len || synack_for(fd, s, th, &optlen))
 		return 1;
+	t_synack = coarse_ns();
 	usleep((useconds_t)delay_ms * 1000);
 	s->flags = TF_ACK;
 	s->ack = get32(th + 4) + 1;
@@ -139,11 +182,30 @@ static int handshake(int fd, struct pkt_spec *s, long delay_ms)
 	s->opts = ts_opts;
 	s->optlen = sizeof(ts_opts);
 	len = pkt_build(s, frame);
+	t_ack = coarse_ns();
 	if (send(fd, frame, len, 0) != (ssize_t)len) {
 		perror("rawsend: send");
 		return 1;
 	}
 	printf("ack sent after=%ldms\n", delay_ms);
+
+	/*
+	 * The probe: data on the connection the final ACK should have made.
+	 * First drop what queued up while the ACK was held back: a full
+	 * receive buffer would drop the answer.
+	 */
+	while (recv(fd, frame, sizeof(frame), MSG_DONTWAIT) > 0)
+		;
+	put32(ts_opts + 4, 3);
+	s->flags = TF_ACK | TF_PSH;
+	s->paylen = 4;
+	len = pkt_build(s, frame);
+	if (send(fd, frame, len, 0) != (ssize_t)len) {
+		perror("rawsend: send");
+		return 1;
+	}
+	printf("times syn=%llu synack=%llu ack=%llu\nresult=%s\n", t_syn, t_synack,
+	       t_ack, probe_answer(fd, s));
 	return 0;
 }
 
