@@ -184,16 +184,18 @@ void run_attach(const Invocation &inv)
 	else
 		install_first_keyring(*skel);
 
+	// The order makes an attach killed at any step (SIGKILL runs no
+	// rollback) harmless and cleanable: TC first, which without XDP in front
+	// of it is a pass; XDP last, so the gate never answers SYNs without the
+	// TC program that completes its handshakes; every program pinned before
+	// it is attached, so 'sgate detach' recognises and removes it.
 	make_directory(dir, rollback);
-	link = attach_xdp(bpf_program__fd(skel->progs.sgate_xdp), ifindex, inv, device);
-	rollback.add([fd = link.get()] { bpf_link_detach(fd); });
-	pin_object(link.get(), dir, pin::xdp_link, rollback);
-
 	if (create_clsact(ifindex, device)) {
 		rollback.add([ifindex] { destroy_clsact(ifindex); });
 		make_directory(dir + "/" + pin::clsact_created, rollback);
 	}
 	const int tc_fd = bpf_program__fd(skel->progs.sgate_tc);
+	pin_object(tc_fd, dir, pin::tc_prog, rollback);
 	attach_tc_ingress(ifindex, device, tc_fd);
 	rollback.add([ifindex] { detach_tc_ingress(ifindex); });
 
@@ -201,7 +203,11 @@ void run_attach(const Invocation &inv)
 	pin_object(bpf_map__fd(skel->maps.sgate_keys), dir, pin::keys, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_key_sel), dir, pin::key_sel, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_stats), dir, pin::stats, rollback);
-	pin_object(tc_fd, dir, pin::tc_prog, rollback);
+
+	// Killed between these two, the link dies with its only fd.
+	link = attach_xdp(bpf_program__fd(skel->progs.sgate_xdp), ifindex, inv, device);
+	rollback.add([fd = link.get()] { bpf_link_detach(fd); });
+	pin_object(link.get(), dir, pin::xdp_link, rollback);
 	// Last, as it cannot be undone without renumbering the epochs once more.
 	if (plan.module_epoch_was)
 		plan.module->set_epoch_seconds(plan.epoch_seconds);
