@@ -228,12 +228,10 @@ say "2. floods, ${FLOOD_SECONDS}s each, $ROUNDS interleaved rounds"
 #          keeps up with: what the receiving CPU spends per SYN
 # ack      ACKs with random cookies as fast as the generator goes
 for kind in syn synpaced ack; do
-	list=("${SETUPS[@]}")
+	list=("${SETUPS[@]}" harness reflect)
 	rate=0 mode=$kind
-	if [ "$kind" = synpaced ]; then
-		list=("${SETUPS[@]}" harness reflect)
-		rate=$PACED_RATE mode=syn
-	fi
+	[ "$kind" = ack ] && list=("${SETUPS[@]}")
+	[ "$kind" = synpaced ] && rate=$PACED_RATE mode=syn
 	for ((r = 0; r < ROUNDS; r++)); do
 		for s in $(rotate "$r" "${list[@]}"); do
 			if ! cell_up "$s"; then
