@@ -723,6 +723,28 @@ w("")
 w("Latency cells under attack are ratios to the no-attack cell "
   "(p50× / p99×); the no-attack column gives the absolute values.")
 w("")
+w("How much of CPU 1 the server side's receive work got during each "
+  "flood (the CPU map kthread's and ksoftirqd's run time over the flood's "
+  "duration): near 100 % the server was saturated; well below it under a "
+  "flood it could not absorb, something else had the CPU (the machine is "
+  "shared).")
+w("")
+w("| setup | " + " | ".join(
+    ("max" if x == "max" else fmt(float(x))) for x in steps if x != "0")
+  + " |")
+w("|---|" + "---:|" * (len(steps) - 1))
+for s in SETUPS:
+    row = []
+    for x in steps:
+        if x == "0":
+            continue
+        d = cells.get((s, x))
+        if not d or num(d, "seconds") <= 0:
+            row.append("n/a")
+            continue
+        row.append(f"{num(d, 'rx_cpu_ms') / (10 * num(d, 'seconds')):.0f} %")
+    w(f"| {SETUP_NAMES[s]} | " + " | ".join(row) + " |")
+w("")
 held = []
 for s in SETUPS:
     ok_steps = []
