@@ -64,6 +64,7 @@ else
 fi
 
 check "rmmod after every gate is gone" rmmod sgate
+sub "module cycles" "$TOP/selftests/sgate/test_module_cycle.sh"
 check "insert/remove 20 times" sh -c 'for i in $(seq 20); do insmod '"$KO"' && rmmod sgate || exit 1; done'
 
 echo "1..$n"
