@@ -46,8 +46,9 @@ netns_up || { echo "Bail out! cannot create namespaces"; exit 1; }
 S "$BUILD/echo" server "$PORT" >"$LOG/server.out" 2>&1 &
 wait_listen "$PORT" || { echo "Bail out! echo server did not start"; exit 1; }
 
-key_mode() { S "$SGATE" status | sed -n 's/.*key mode: *\([a-z]*\).*/\1/p' | head -n1; }
-key_serial() { S "$SGATE" status | sed -n 's/.*serial[ :=]*\([0-9][0-9]*\).*/\1/p' | head -n1; }
+key_mode() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "key" && $2 == "mode:" { print $3; exit }'; }
+# This device's ring serial (status lists every gate in the netns).
+key_serial() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "keyring:" { sub(",", "", $3); print $3; exit }'; }
 # Real clients in batches of 5 until told to stop.
 traffic_start() {
 	touch "$LOG/run"

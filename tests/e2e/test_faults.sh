@@ -38,7 +38,8 @@ wait_listen "$PORT" || { echo "Bail out! echo server did not start"; exit 1; }
 echo "TAP version 13"
 
 attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" --key-period 5 >"$LOG/attach.out" 2>&1; }
-key_serial() { S "$SGATE" status | sed -n 's/.*serial[ :=]*\([0-9][0-9]*\).*/\1/p' | head -n1; }
+# This device's ring serial (status lists every gate in the netns).
+key_serial() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "keyring:" { sub(",", "", $3); print $3; exit }'; }
 smac=$(mac_of S "$SDEV")
 # One raw handshake, final ACK at once: "established" if the gate answered
 # the SYN and validated the ACK.

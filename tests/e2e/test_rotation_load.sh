@@ -8,13 +8,13 @@
 # connection, and one whose ACK comes later must be dropped silently: no
 # connection, no RST.  Real clients connect all along and must all succeed.
 #
-#   SGATE_ROTATION_SECONDS  how long handshakes keep starting (default 8)
+#   SGATE_ROTATION_SECONDS  how long handshakes keep starting (default 6)
 set -u
 . "$(dirname "$0")/lib.sh"
 
 PORT=8080
 PERIOD=2
-DURATION=${SGATE_ROTATION_SECONDS:-8}
+DURATION=${SGATE_ROTATION_SECONDS:-6}
 DELAYS=(0 300 700 1100 1500 1900 2300 2700 3100 3500 3900 4300 4700 5100)
 pass=0 fail=0 n=0
 LOG=$(mktemp -d /tmp/sgate-rot.XXXXXX)
@@ -40,7 +40,8 @@ S "$SGATE" attach "$SDEV" --ports "$PORT" --key-period "$PERIOD" >"$LOG/attach.o
 	{ echo "Bail out! attach failed: $(cat "$LOG/attach.out")"; exit 1; }
 echo "TAP version 13"
 
-key_serial() { S "$SGATE" status | sed -n 's/.*serial[ :=]*\([0-9][0-9]*\).*/\1/p' | head -n1; }
+# This device's ring serial (status lists every gate in the netns).
+key_serial() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "keyring:" { sub(",", "", $3); print $3; exit }'; }
 smac=$(mac_of S "$SDEV")
 serial0=$(key_serial)
 bad0=$(gate_stat cookie_bad_mac)
