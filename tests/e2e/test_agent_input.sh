@@ -42,13 +42,16 @@ state() {
 
 # bad STATUS PATTERN ARG...: sgate ARG... exits STATUS, says PATTERN, and
 # leaves state() as it was.
+# The state after one case is the state before the next.
+STATE=
 bad() {
 	local want=$1 pattern=$2 before after out rc
 	shift 2
-	before=$(state)
+	before=${STATE:-$(state)}
 	out=$(S "$SGATE" "$@" 2>&1)
 	rc=$?
 	after=$(state)
+	STATE=$after
 	local name="sgate $(printf '%q ' "$@")"
 	if [ "$rc" != "$want" ]; then
 		not_ok "$name: exit $want" "exit $rc: $out"
@@ -125,6 +128,7 @@ attach_cases() {
 
 # With a gate attached.
 S "$SGATE" attach "$D" --ports 8080 --key-period 5 >/dev/null || { echo "Bail out! attach failed"; exit 1; }
+STATE=
 attach_cases
 bad 5 "already guarded" attach "$D" --ports 80
 bad 2 "no command" 
@@ -163,6 +167,7 @@ bad 9 "not guarded" keys nosuchdev0
 
 # Without one.
 S "$SGATE" detach "$D" >/dev/null
+STATE=
 attach_cases
 bad 9 "not guarded" detach "$D"
 bad 9 "not guarded" rotate "$D"
