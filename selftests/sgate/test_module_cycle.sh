@@ -28,7 +28,6 @@ MODE_CYCLES=${SGATE_MODULE_MODE_CYCLES:-2}
 n=0 fail=0
 LOG=$(mktemp -d /tmp/sgate-modcycle.XXXXXX)
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 verdict() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${@:3}"; fi; }
 cleanup() {
 	rm -f "$LOG/run"

@@ -7,7 +7,6 @@ set -u
 . "$(dirname "$0")/../../tests/e2e/lib.sh"
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 trap netns_down EXIT
 
 echo "TAP version 13"

@@ -86,3 +86,7 @@ wait_listen() {
 	done
 	return 1
 }
+
+# TAP results; each script sets n=0 pass=0 fail=0 and prints its plan.
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }

@@ -9,8 +9,6 @@ OPEN_PORT=9090		# not protected
 pass=0 fail=0 skip=0 n=0
 LOG=$(mktemp -d /tmp/sgate-e2e.XXXXXX)
 
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 skip_test() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n - $1 # SKIP $2"; }
 check() { local name=$1; shift; if "$@" >"$LOG/$n.out" 2>&1; then ok "$name"; else not_ok "$name" "$(tail -n 15 "$LOG/$n.out")"; fi; }
 

@@ -19,8 +19,6 @@ DELAYS=(0 300 700 1100 1500 1900 2300 2700 3100 3500 3900 4300 4700 5100)
 pass=0 fail=0 n=0
 LOG=$(mktemp -d /tmp/sgate-rot.XXXXXX)
 
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 verdict() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${@:3}"; fi; }
 
 cleanup() { rm -f "$LOG/run"; netns_down; wait 2>/dev/null; [ -n "${SGATE_KEEP_LOG:-}" ] || rm -rf "$LOG"; }
