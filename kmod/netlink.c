@@ -68,21 +68,6 @@ static int sgate_nl_key_install(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static u8 sgate_key_state(const struct sgate_keyring *kr, int i, u64 epoch)
-{
-	const struct sgate_siphash_key *now = sgate_keyring_key_for(kr, epoch);
-	const struct sgate_siphash_key *prev =
-		epoch ? sgate_keyring_key_for(kr, epoch - 1) : NULL;
-
-	if (kr->m[i].first_epoch > epoch)
-		return SGATE_KEY_PENDING;
-	if (now == &kr->m[i].key)
-		return SGATE_KEY_CURRENT;
-	if (prev == &kr->m[i].key)
-		return SGATE_KEY_PREVIOUS;
-	return SGATE_KEY_RETIRING;
-}
-
 static int sgate_put_keys(struct sk_buff *msg, const struct sgate_ring *ring,
 			  u64 now)
 {
@@ -107,7 +92,7 @@ static int sgate_put_keys(struct sk_buff *msg, const struct sgate_ring *ring,
 					      NSEC_PER_MSEC),
 				      SGATE_A_PAD) ||
 		    nla_put_u8(msg, SGATE_A_KEY_STATE,
-			       sgate_key_state(&ring->kr, i, epoch)) ||
+			       sgate_keyring_key_state(&ring->kr, i, epoch)) ||
 		    nla_put_u8(msg, SGATE_A_KEY_ORIGIN, ring->origin[i]))
 			return -EMSGSIZE;
 		nla_nest_end(msg, entry);

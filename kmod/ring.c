@@ -125,11 +125,7 @@ int sgate_ring_set_epoch_seconds(struct sgate_net *sn, unsigned int seconds)
 		if (current_key == &old->kr.m[i].key)
 			cur = i;
 	new->epoch_ns = (u64)seconds * NSEC_PER_SEC;
-	new->kr.m[0].key = old->kr.m[cur].key;
-	new->kr.m[0].first_epoch = 0;
-	for (i = 1; i < SGATE_KEYRING_MASTERS; i++)
-		new->kr.m[i].first_epoch = SGATE_UNUSED_EPOCH;
-	new->kr.serial = old->kr.serial + 1;
+	sgate_keyring_init(&new->kr, &old->kr.m[cur].key, old->kr.serial + 1);
 	new->id[0] = old->id[cur];
 	new->born_ns[0] = old->born_ns[cur];
 	new->origin[0] = old->origin[cur];
@@ -166,8 +162,8 @@ void sgate_ring_set_rotate_seconds(struct sgate_net *sn, unsigned int seconds)
 
 int sgate_ring_init(struct sgate_net *sn)
 {
+	struct sgate_siphash_key key;
 	struct sgate_ring *ring;
-	int i;
 
 	mutex_init(&sn->lock);
 	INIT_DELAYED_WORK(&sn->rotate_work, sgate_rotate_work);
@@ -179,11 +175,9 @@ int sgate_ring_init(struct sgate_net *sn)
 		return -ENOMEM;
 	}
 	ring->epoch_ns = (u64)sgate_epoch_seconds * NSEC_PER_SEC;
-	get_random_bytes(&ring->kr.m[0].key, sizeof(ring->kr.m[0].key));
-	ring->kr.m[0].first_epoch = 0;
-	for (i = 1; i < SGATE_KEYRING_MASTERS; i++)
-		ring->kr.m[i].first_epoch = SGATE_UNUSED_EPOCH;
-	ring->kr.serial = 1;
+	get_random_bytes(&key, sizeof(key));
+	sgate_keyring_init(&ring->kr, &key, 1);
+	memzero_explicit(&key, sizeof(key));
 	ring->id[0] = ++sn->next_id;
 	ring->born_ns[0] = ktime_get_coarse_ns();
 	ring->origin[0] = SGATE_KEY_RANDOM;

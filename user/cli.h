@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "port_list.h"
+#include "sgate/abi.h"
 
 namespace sgate {
 
@@ -35,7 +36,7 @@ struct Invocation {
 };
 
 // Limits of the options, shared with the help text.
-inline constexpr unsigned kMinMss = 536, kMaxMss = 9000;
+inline constexpr unsigned kMinMss = SGATE_MSS_MIN_V4, kMaxMss = SGATE_CONFIG_MSS_MAX;
 inline constexpr unsigned kMaxWatchSeconds = 86400;
 
 // @args excludes argv[0].  Throws Failure(Exit::usage) with a message that

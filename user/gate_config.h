@@ -26,8 +26,8 @@ struct MssPair {
 	__u16 v6;
 };
 
-// The least MSS each family must accept (RFC 9293; IPv6's 1280-byte minimum MTU).
-inline constexpr unsigned kMinMssV4 = 536, kMinMssV6 = 1220;
+// The least MSS each family must accept (sgate/cookie.h).
+inline constexpr unsigned kMinMssV4 = SGATE_MSS_MIN_V4, kMinMssV6 = SGATE_MSS_MIN_V6;
 
 // MTU less the IP and TCP headers, capped by --mss, never below the minimums.
 MssPair mss_for(unsigned mtu, std::optional<unsigned> mss_cap);

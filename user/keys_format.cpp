@@ -75,8 +75,6 @@ const char *key_origin_name(unsigned origin)
 
 std::vector<KeyRow> rows_from_ring(const sgate_keyring &ring, std::uint64_t epoch)
 {
-	const sgate_siphash_key *now = sgate_keyring_key_for(&ring, epoch);
-	const sgate_siphash_key *before = epoch ? sgate_keyring_key_for(&ring, epoch - 1) : nullptr;
 	std::vector<KeyRow> rows;
 	for (int i = 0; i < SGATE_KEYRING_MASTERS; i++) {
 		const sgate_master_key &m = ring.m[i];
@@ -86,14 +84,7 @@ std::vector<KeyRow> rows_from_ring(const sgate_keyring &ring, std::uint64_t epoc
 		row.id = static_cast<std::uint64_t>(i);
 		row.first_epoch = m.first_epoch;
 		row.origin = SGATE_KEY_RANDOM; // the agent makes every map-mode key
-		if (m.first_epoch > epoch)
-			row.state = SGATE_KEY_PENDING;
-		else if (now == &m.key)
-			row.state = SGATE_KEY_CURRENT;
-		else if (before == &m.key)
-			row.state = SGATE_KEY_PREVIOUS;
-		else
-			row.state = SGATE_KEY_RETIRING;
+		row.state = static_cast<unsigned>(sgate_keyring_key_state(&ring, i, epoch));
 		rows.push_back(row);
 	}
 	return rows;

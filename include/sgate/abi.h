@@ -18,6 +18,8 @@ enum {
 	SGATE_DEFAULT_EPOCH_SECONDS = 60,
 	SGATE_MIN_EPOCH_SECONDS = 2,
 	SGATE_MAX_EPOCH_SECONDS = 3600,
+	/* The largest MSS a gate may advertise: a 9000-byte jumbo MTU's. */
+	SGATE_CONFIG_MSS_MAX = 9000,
 };
 
 /* Array map "sgate_config", one entry, written by the agent. */

@@ -32,6 +32,7 @@
 
 #include "types.h"
 #include "siphash.h"
+#include "keyring.h"
 
 /*
  * Test builds only: a narrower MAC, to measure that acceptance of forged ACKs
@@ -65,6 +66,14 @@ enum {
 
 	SGATE_TCP_MAX_WSCALE = 14,
 	SGATE_WSCALE_NONE = 0xff,
+
+	/*
+	 * The least MSS each family must accept: RFC 9293's default for
+	 * IPv4, and IPv6's 1280-byte minimum MTU less 60 bytes of headers.
+	 * Also the smallest MSS bpf_sk_assign_tcp_reqsk() takes.
+	 */
+	SGATE_MSS_MIN_V4 = 536,
+	SGATE_MSS_MIN_V6 = 1220,
 };
 
 /* Features the host allows (its sysctls) and the operator enabled. */
@@ -105,34 +114,15 @@ struct sgate_flow {
 };
 
 /*
- * Keys in effect.  Each master key governs the epochs from its first_epoch on,
- * until a newer master takes over; m[0] is the newest.  A rotation adds a
- * master that takes over at the next epoch, so no cookie already sent changes
- * key.  Unused masters are all zero with first_epoch ~0.
- */
-enum { SGATE_KEYRING_MASTERS = 3 };
-
-struct sgate_master_key {
-	struct sgate_siphash_key key;
-	__u64 first_epoch;
-};
-
-struct sgate_keyring {
-	struct sgate_master_key m[SGATE_KEYRING_MASTERS];
-	__u64 serial;		/* bumped by every change, for the agent */
-};
-
-/*
  * Switches rather than tables: libbpf 1.1 with clang 14 cannot relocate
- * static const arrays in .rodata.  The entries are the kernel's own
- * (net/ipv4/syncookies.c, net/ipv6/syncookies.c), and the smallest is what
- * bpf_sk_assign_tcp_reqsk() accepts as the least MSS.
+ * static const arrays in .rodata.  The entries follow the kernel's own
+ * SYN-cookie MSS tables; the smallest is each family's least MSS.
  */
 static __always_inline __u16 sgate_mss_table(__u32 idx, int ipv6)
 {
 	switch (idx & SGATE_OPT_MSS_MASK) {
 	case 0:
-		return ipv6 ? 1220 : 536;
+		return ipv6 ? SGATE_MSS_MIN_V6 : SGATE_MSS_MIN_V4;
 	case 1:
 		return ipv6 ? 1420 : 1300;
 	case 2:
@@ -190,7 +180,7 @@ static __always_inline __u32
 sgate_cookie_encode_opts(const struct sgate_syn_offer *offer, __u32 mss_cap,
 			 __u32 features, int ipv6, __u8 *ts_ok)
 {
-	__u32 mss = offer->mss ? offer->mss : (ipv6 ? 1220 : 536);
+	__u32 mss = offer->mss ? offer->mss : sgate_mss_table(0, ipv6);
 	__u32 bits;
 
 	if (mss > mss_cap)
@@ -265,19 +255,6 @@ sgate_cookie_mac(const struct sgate_siphash_key *key,
 #ifndef SGATE_COOKIE_MAC
 #define SGATE_COOKIE_MAC sgate_cookie_mac
 #endif
-
-/* The master key governing @epoch, or NULL if the ring has none for it. */
-static __always_inline const struct sgate_siphash_key *
-sgate_keyring_key_for(const struct sgate_keyring *ring, __u64 epoch)
-{
-	if (epoch >= ring->m[0].first_epoch)
-		return &ring->m[0].key;
-	if (epoch >= ring->m[1].first_epoch)
-		return &ring->m[1].key;
-	if (epoch >= ring->m[2].first_epoch)
-		return &ring->m[2].key;
-	return 0;
-}
 
 static __always_inline __u32
 sgate_cookie_make(const struct sgate_siphash_key *key,

@@ -7,6 +7,8 @@
 #ifndef SGATE_GENL_H
 #define SGATE_GENL_H
 
+#include "keyring.h"
+
 #define SGATE_GENL_NAME		"sgate"
 #define SGATE_GENL_VERSION	1
 
@@ -31,7 +33,7 @@ enum sgate_genl_attr {
 	SGATE_A_KEY_ID,		/* u64: serial number of the key, never reused */
 	SGATE_A_KEY_FIRST_EPOCH,/* u64: first epoch it signs */
 	SGATE_A_KEY_AGE_MS,	/* u64: since it was made or installed */
-	SGATE_A_KEY_STATE,	/* u8: enum sgate_key_state */
+	SGATE_A_KEY_STATE,	/* u8: enum sgate_key_state (keyring.h) */
 	SGATE_A_KEY_ORIGIN,	/* u8: enum sgate_key_origin */
 	SGATE_A_EPOCH,		/* u64: the current epoch */
 	SGATE_A_SERIAL,		/* u64: bumped by every change of the ring */
@@ -46,13 +48,6 @@ enum sgate_genl_attr {
 	__SGATE_A_MAX,
 };
 #define SGATE_A_MAX (__SGATE_A_MAX - 1)
-
-enum sgate_key_state {
-	SGATE_KEY_PENDING,	/* takes over at its first epoch */
-	SGATE_KEY_CURRENT,	/* signs now */
-	SGATE_KEY_PREVIOUS,	/* signs no more; checks last epoch's cookies */
-	SGATE_KEY_RETIRING,	/* kept until the ring next changes */
-};
 
 enum sgate_key_origin {
 	SGATE_KEY_RANDOM,	/* get_random_bytes() */
