@@ -46,7 +46,7 @@ $(BUILD)/vmlinux.h: | $(BUILD)
 	@grep -q 'struct bpf_tcp_req_attrs {' $@.tmp || { echo "error: this kernel ($$(uname -r)) lacks bpf_sk_assign_tcp_reqsk(); sgate needs Linux >= 6.9" >&2; rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard include/sgate/*.h) | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard bpf/*.h include/sgate/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
