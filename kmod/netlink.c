@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The generic netlink family "sgate" (sgate/genl.h).  Every operation acts on
- * the caller's network namespace; those that change anything need
- * CAP_NET_ADMIN there.  Requests are validated strictly: an attribute the
- * policy does not name, or of the wrong size or range, is refused.
+ * the caller's network namespace.  Who may do what:
+ *  - read (keys' ids and ages, counters, settings): anyone;
+ *  - rotate to a fresh random key: CAP_NET_ADMIN over the namespace, which a
+ *    container's own root has; it cannot choose or learn the key;
+ *  - install a key, change the epoch or timer: CAP_NET_ADMIN in the initial
+ *    user namespace.  A key someone knows can forge cookies for every gate of
+ *    the namespace, and the host may have attached one to a container's
+ *    namespace: its root must not be able to choose the key.
+ * Requests are validated strictly: an attribute the policy does not name, or
+ * of the wrong size or range, is refused.
  */
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
@@ -213,7 +220,7 @@ static const struct genl_small_ops sgate_ops[] = {
 	{
 		.cmd = SGATE_CMD_KEY_INSTALL,
 		.doit = sgate_nl_key_install,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = SGATE_CMD_KEYS_GET,
@@ -230,7 +237,7 @@ static const struct genl_small_ops sgate_ops[] = {
 	{
 		.cmd = SGATE_CMD_SETTINGS_SET,
 		.doit = sgate_nl_settings_set,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

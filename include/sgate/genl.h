@@ -2,7 +2,9 @@
 /*
  * The generic netlink family "sgate": how the agent (and the selftests)
  * speak to sgate.ko.  Operations act on the caller's network namespace.
- * No operation ever returns key bytes.
+ * No operation ever returns key bytes.  "netns admin": CAP_NET_ADMIN over the
+ * caller's network namespace; "host admin": CAP_NET_ADMIN in the initial user
+ * namespace (kmod/netlink.c says why).
  */
 #ifndef SGATE_GENL_H
 #define SGATE_GENL_H
@@ -14,12 +16,12 @@
 
 enum sgate_genl_cmd {
 	SGATE_CMD_UNSPEC,
-	SGATE_CMD_ROTATE,	/* admin: a fresh random key, from the next epoch */
-	SGATE_CMD_KEY_INSTALL,	/* admin: SGATE_A_KEY, from the next epoch */
+	SGATE_CMD_ROTATE,	/* netns admin: a fresh random key, next epoch on */
+	SGATE_CMD_KEY_INSTALL,	/* host admin: SGATE_A_KEY, from the next epoch */
 	SGATE_CMD_KEYS_GET,	/* SGATE_A_KEYS: id, first epoch, age, state */
 	SGATE_CMD_STATS_GET,	/* counters, epoch, serial */
 	SGATE_CMD_SETTINGS_GET,
-	SGATE_CMD_SETTINGS_SET,	/* admin: SGATE_A_ROTATE_SECONDS, _EPOCH_SECONDS */
+	SGATE_CMD_SETTINGS_SET,	/* host admin: SGATE_A_ROTATE_SECONDS, _EPOCH_SECONDS */
 	__SGATE_CMD_MAX,
 };
 #define SGATE_CMD_MAX (__SGATE_CMD_MAX - 1)

@@ -7,6 +7,9 @@
  *   nl_test            every operation as root, and the refusals
  *   nl_test --unpriv   run as a user without CAP_NET_ADMIN: changes refused,
  *                      reads allowed
+ *   nl_test --userns   run as root of a user namespace that owns the network
+ *                      namespace (unshare -U -r -n): rotation allowed, key
+ *                      install and settings refused
  *   nl_test --timer    the rotation timer turns keys over with no agent
  *   nl_test --fuzz N   N random messages to the family; only checks that
  *                      each gets an answer (the console is checked for oopses)
@@ -296,6 +299,33 @@ static void test_unpriv(void)
 	tap(!r.err, "key listing allowed (ids and ages only) (err %d)", r.err);
 }
 
+/*
+ * Root of a container's user namespace has CAP_NET_ADMIN over the network
+ * namespace it owns, but not over the host: it must not choose the key of a
+ * gate the host attached in that namespace.
+ */
+static void test_userns(void)
+{
+	static const uint8_t key[SGATE_KEY_BYTES] = { 1, 2, 3 };
+	struct reply r;
+
+	install(key, sizeof(key), &r);
+	tap(r.err == -EPERM, "install by a user namespace's root refused (err %d)",
+	    r.err);
+	settings(SGATE_A_EPOCH_SECONDS, 10, &r);
+	tap(r.err == -EPERM,
+	    "epoch length change by a user namespace's root refused (err %d)",
+	    r.err);
+	settings(SGATE_A_ROTATE_SECONDS, 10, &r);
+	tap(r.err == -EPERM,
+	    "timer change by a user namespace's root refused (err %d)", r.err);
+	simple(SGATE_CMD_ROTATE, &r);
+	tap(!r.err, "rotation to a random key by a user namespace's root allowed (err %d)",
+	    r.err);
+	simple(SGATE_CMD_KEYS_GET, &r);
+	tap(!r.err, "key listing allowed (err %d)", r.err);
+}
+
 static void test_timer(void)
 {
 	struct reply r;
@@ -375,6 +405,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "--unpriv"))
 		test_unpriv();
+	else if (argc > 1 && !strcmp(argv[1], "--userns"))
+		test_userns();
 	else if (argc > 1 && !strcmp(argv[1], "--timer"))
 		test_timer();
 	else if (argc > 2 && !strcmp(argv[1], "--fuzz"))

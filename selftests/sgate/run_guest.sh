@@ -49,6 +49,7 @@ check "genl family registered" sh -c 'grep -q . /sys/module/sgate/refcnt'
 
 sub "netlink" "$NL"
 sub "netlink unprivileged" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NL" --unpriv
+sub "netlink user-namespace root" unshare --user --map-root-user --net "$NL" --userns
 sub "netlink timer" "$NL" --timer
 sub "netlink fuzz" "$NL" --fuzz "$FUZZ"
 

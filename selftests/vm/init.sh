@@ -111,11 +111,15 @@ echo 7 >/proc/sys/kernel/printk
 
 read -r up _ </proc/uptime
 echo "SGATE-VM-START uptime=$up run=$TOKEN"
-# shellcheck disable=SC2016  # $1 is expanded by the inner shell
-chroot $R /usr/bin/env -i \
+# The command runs in a mount namespace of its own where the host root is
+# moved onto / (as switch_root does), not merely chrooted into: the kernel
+# refuses user namespaces to a chrooted process, and the tests need them.
+# This shell, PID 1, keeps the initramfs and powers off afterwards.
+# shellcheck disable=SC2016  # $1 and $2 are expanded by the inner shell
+unshare -m /bin/sh -c 'cd "$1" && mount --move . / && exec chroot . /usr/bin/env -i \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TERM=dumb LANG=C.UTF-8 SGATE_VM=1 \
-	/bin/sh -c 'cd "$1" && exec /bin/sh /run/sgate-vm/cmd' sh "$CWD" </dev/null
+	/bin/sh -c "cd \"\$1\" && exec /bin/sh /run/sgate-vm/cmd" sh "$2"' sh "$R" "$CWD" </dev/null
 rc=$?
 read -r up _ </proc/uptime
 sync
