@@ -1,5 +1,6 @@
 #include "help.h"
 
+#include "gate_config.h"
 #include "version.h"
 
 namespace sgate {
@@ -56,7 +57,12 @@ Run 'sgate COMMAND --help' for a command's options.
 All commands need root.  SGATE_DEBUG=1 shows libbpf's debug output.
 )";
 
-const char kAttach[] = R"(Usage: sgate attach DEV --ports LIST [OPTIONS]
+// The limits and defaults come from the definitions the parser and the
+// gate use, so the text cannot drift from what they accept.
+std::string attach_text()
+{
+	const auto n = [](unsigned value) { return std::to_string(value); };
+	return R"(Usage: sgate attach DEV --ports LIST [OPTIONS]
 
 Guard TCP ports on network device DEV: load the XDP program that answers
 SYNs with cookie SYN-ACKs and checks final ACKs, and the TC ingress program
@@ -80,11 +86,18 @@ Options:
                       80,443,1000-1010 (required; ports 1-65535)
   --xdp-mode MODE     native (driver, the default) or generic (any device,
                       slower)
-  --mss N             advertise at most N (536-9000) as MSS; default MTU-40
-                      for IPv4 and MTU-60 for IPv6 (never below 536/1220)
-  --key-period SECS   how long each epoch lasts, 2-3600; a cookie is valid in
+  --mss N             advertise at most N ()" +
+	       n(kMinMss) + "-" + n(kMaxMss) +
+	       R"() as MSS; default MTU-40
+                      for IPv4 and MTU-60 for IPv6 (never below )" +
+	       n(kMinMssV4) + "/" + n(kMinMssV6) +
+	       R"()
+  --key-period SECS   how long each epoch lasts, )" +
+	       n(SGATE_MIN_EPOCH_SECONDS) + "-" + n(SGATE_MAX_EPOCH_SECONDS) +
+	       R"(; a cookie is valid in
                       its epoch and the next one.  Map mode: this gate's,
-                      default 60.  Module mode: sets sgate.ko's epoch length
+                      default )" +
+	       n(SGATE_DEFAULT_EPOCH_SECONDS) + R"(.  Module mode: sets sgate.ko's epoch length
                       (default: keep it), which renumbers the epochs of the
                       whole network namespace: handshakes in flight at that
                       moment, on every module-mode gate here, must start
@@ -97,6 +110,7 @@ On veth, XDP_TX needs an XDP program on the peer device too.
 Example:
   sgate attach eth0 --ports 80,443 --key-period 30
 )";
+}
 
 const char kDetach[] = R"(Usage: sgate detach DEV
 
@@ -139,7 +153,9 @@ Example:
   sgate rotate eth0
 )";
 
-const char kStats[] = R"(Usage: sgate stats [DEV] [--json] [--watch SECS]
+std::string stats_text()
+{
+	return R"(Usage: sgate stats [DEV] [--json] [--watch SECS]
 
 Show the counters of DEV's gate, or of every gate in this network namespace,
 summed over all CPUs: every packet is counted once by the XDP program and
@@ -153,7 +169,8 @@ Options:
                   counter by name (the table shows only nonzero ones);
                   a module-mode gate's also holds "module": sgate.ko's
                   epoch, serial and counters (the same in each such gate)
-  --watch SECS    redraw every SECS seconds (1-86400) with per-second rates
+  --watch SECS    redraw every SECS seconds (1-)" +
+	       std::to_string(kMaxWatchSeconds) + R"() with per-second rates
                   until interrupted (Ctrl-C); with --json, one object per
                   line each time
   (default: print once, as a table)
@@ -161,6 +178,7 @@ Options:
 Example:
   sgate stats eth0 --watch 1
 )";
+}
 
 const char kKeys[] = R"(Usage: sgate keys [DEV] [--json]
 
@@ -185,11 +203,11 @@ Example:
   sgate keys eth0 --json
 )";
 
-const char *command_text(Command command)
+std::string command_text(Command command)
 {
 	switch (command) {
 	case Command::attach:
-		return kAttach;
+		return attach_text();
 	case Command::detach:
 		return kDetach;
 	case Command::status:
@@ -197,7 +215,7 @@ const char *command_text(Command command)
 	case Command::rotate:
 		return kRotate;
 	case Command::stats:
-		return kStats;
+		return stats_text();
 	case Command::keys:
 		return kKeys;
 	case Command::none:
@@ -210,7 +228,7 @@ const char *command_text(Command command)
 
 std::string help_text(Command command)
 {
-	return std::string(command_text(command)) + kGlobalOptions + kExitStatuses;
+	return command_text(command) + kGlobalOptions + kExitStatuses;
 }
 
 std::string version_text()
