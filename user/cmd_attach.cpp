@@ -31,11 +31,6 @@ namespace sgate {
 
 namespace {
 
-std::string why(int err)
-{
-	return std::strerror(err < 0 ? -err : err);
-}
-
 struct SkeletonDeleter {
 	void operator()(sgate_bpf *skel) const { sgate_bpf__destroy(skel); }
 };
@@ -45,7 +40,8 @@ Skeleton load_programs(KeyMode mode)
 {
 	Skeleton skel(sgate_bpf__open());
 	if (!skel)
-		throw Failure(Exit::failure, "cannot open sgate's BPF object: " + why(errno));
+		throw Failure(Exit::failure,
+		              "cannot open sgate's BPF object: " + errno_text(errno));
 	// Before load: the verifier then drops the calls of the mode not taken,
 	// so the weak kfuncs need the module only where it is used.
 	skel->rodata->sgate_module_mode = mode == KeyMode::module;
@@ -53,7 +49,7 @@ Skeleton load_programs(KeyMode mode)
 	if (err)
 		throw Failure(
 		        Exit::failure,
-		        "the kernel refused sgate's BPF programs: " + why(err) +
+		        "the kernel refused sgate's BPF programs: " + errno_text(err) +
 		                " (libbpf's messages above say why; SGATE_DEBUG=1 shows more)" +
 		                (mode == KeyMode::module ? "; in module key mode, sgate.ko must "
 		                                           "come from this sgate's sources"
@@ -65,13 +61,13 @@ void update_map(const bpf_map *map, __u32 key, const void *value, const char *wh
 {
 	if (bpf_map_update_elem(bpf_map__fd(map), &key, value, BPF_ANY))
 		throw Failure(Exit::failure,
-		              std::string("cannot write the ") + what + ": " + why(errno));
+		              std::string("cannot write the ") + what + ": " + errno_text(errno));
 }
 
 void make_directory(const std::string &path, Rollback &rollback)
 {
 	if (mkdir(path.c_str(), 0700))
-		throw Failure(Exit::failure, "cannot create " + path + ": " + why(errno));
+		throw Failure(Exit::failure, "cannot create " + path + ": " + errno_text(errno));
 	rollback.add([path] { rmdir(path.c_str()); });
 }
 
@@ -79,7 +75,7 @@ void pin_object(int fd, const std::string &dir, const char *name, Rollback &roll
 {
 	const std::string path = dir + "/" + name;
 	if (bpf_obj_pin(fd, path.c_str()))
-		throw Failure(Exit::failure, "cannot pin " + path + ": " + why(errno));
+		throw Failure(Exit::failure, "cannot pin " + path + ": " + errno_text(errno));
 	rollback.add([path] { unlink(path.c_str()); });
 }
 
@@ -145,7 +141,7 @@ UniqueFd attach_xdp(int prog_fd, unsigned ifindex, const Invocation &inv, const 
 		                                     " has no native XDP: use --xdp-mode generic");
 	throw Failure(Exit::failure,
 	              std::string("cannot attach the XDP program to ") + device + " in " +
-	                      xdp_mode_name(inv.xdp_mode) + " mode: " + why(err) +
+	                      xdp_mode_name(inv.xdp_mode) + " mode: " + errno_text(err) +
 	                      (inv.xdp_mode == XdpMode::native ? " (try --xdp-mode generic)" : ""));
 }
 

@@ -74,11 +74,11 @@ void remove_pins(const std::string &dir)
 		const std::string path = dir + "/" + name;
 		if (unlink(path.c_str()) && errno != ENOENT)
 			throw Failure(Exit::failure,
-			              "cannot remove " + path + ": " + std::strerror(errno));
+			              "cannot remove " + path + ": " + errno_text(errno));
 	}
 	rmdir((dir + "/" + pin::clsact_created).c_str());
 	if (rmdir(dir.c_str()))
-		throw Failure(Exit::failure, "cannot remove " + dir + ": " + std::strerror(errno) +
+		throw Failure(Exit::failure, "cannot remove " + dir + ": " + errno_text(errno) +
 		                                     " (something else is pinned there?)");
 }
 

@@ -63,7 +63,7 @@ unsigned device_mtu(const std::string &device)
 	std::strncpy(ifr.ifr_name, device.c_str(), IFNAMSIZ - 1);
 	if (!sock || ioctl(sock.get(), SIOCGIFMTU, &ifr))
 		throw Failure(Exit::failure,
-		              "cannot read the MTU of " + device + ": " + std::strerror(errno));
+		              "cannot read the MTU of " + device + ": " + errno_text(errno));
 	return static_cast<unsigned>(ifr.ifr_mtu);
 }
 
@@ -78,7 +78,7 @@ void require_kernel_support()
 	if (!vmlinux)
 		throw Failure(Exit::kernel_unsupported,
 		              std::string("cannot read the kernel's BTF (") + kVmlinuxBtf +
-		                      "): " + std::strerror(errno));
+		                      "): " + errno_text(errno));
 	const bool has_handoff = btf__find_by_name_kind(vmlinux, kHandoffKfunc, BTF_KIND_FUNC) > 0;
 	btf__free(vmlinux);
 	if (!has_handoff)
@@ -106,8 +106,8 @@ void require_no_xdp_program(unsigned ifindex, const std::string &device)
 	query.sz = sizeof query;
 	int err = bpf_xdp_query(static_cast<int>(ifindex), 0, &query);
 	if (err)
-		throw Failure(Exit::failure, "cannot query XDP programs on " + device + ": " +
-		                                     std::strerror(-err));
+		throw Failure(Exit::failure,
+		              "cannot query XDP programs on " + device + ": " + errno_text(err));
 
 	struct Attached {
 		unsigned id;

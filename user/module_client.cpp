@@ -143,7 +143,7 @@ int ModuleClient::request(std::uint8_t cmd, const char *what,
 	if (x.error)
 		throw Failure(Exit::failure,
 		              std::string("sgate.ko refused to ") + what + ": " +
-		                      std::strerror(-x.error) +
+		                      errno_text(x.error) +
 		                      (x.extack.empty() ? "" : " (" + x.extack + ")"));
 	return x.replies;
 }

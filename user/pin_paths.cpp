@@ -20,11 +20,6 @@ namespace sgate {
 
 namespace {
 
-std::string errno_text(int err)
-{
-	return std::strerror(err);
-}
-
 bool is_directory(const std::string &path)
 {
 	struct stat st;

@@ -13,15 +13,6 @@
 
 namespace sgate {
 
-namespace {
-
-std::string why(int err)
-{
-	return std::strerror(err < 0 ? -err : err);
-}
-
-} // namespace
-
 Failure not_guarded(const std::string &root, const std::string &device)
 {
 	return Failure(Exit::not_attached,
@@ -59,7 +50,7 @@ UniqueFd PinnedGate::open_pin(const char *name)
 	const std::string path = gate_pin(root_, device_, name);
 	UniqueFd fd(bpf_obj_get(path.c_str()));
 	if (!fd)
-		throw Failure(Exit::failure, "cannot open " + path + ": " + why(errno) +
+		throw Failure(Exit::failure, "cannot open " + path + ": " + errno_text(errno) +
 		                                     "; the gate on " + device_ +
 		                                     " is damaged: 'sgate detach " + device_ +
 		                                     "' cleans it up");
@@ -75,7 +66,7 @@ UniqueFd PinnedGate::open_map(const char *name, unsigned value_size, unsigned ma
 	if (bpf_obj_get_info_by_fd(fd.get(), &info, &len))
 		throw Failure(Exit::failure, "cannot inspect pinned map " +
 		                                     gate_pin(root_, device_, name) + ": " +
-		                                     why(errno));
+		                                     errno_text(errno));
 	if (info.value_size != value_size || info.max_entries != max_entries)
 		throw Failure(Exit::failure,
 		              "pinned map " + gate_pin(root_, device_, name) +
@@ -93,7 +84,7 @@ sgate_config PinnedGate::config() const
 	__u32 zero = 0;
 	if (bpf_map_lookup_elem(config_.get(), &zero, &cfg))
 		throw Failure(Exit::failure,
-		              "cannot read the config of " + device_ + ": " + why(errno));
+		              "cannot read the config of " + device_ + ": " + errno_text(errno));
 	return cfg;
 }
 
@@ -101,8 +92,8 @@ __u32 PinnedGate::key_selector() const
 {
 	__u32 zero = 0, sel = 0;
 	if (bpf_map_lookup_elem(key_sel_.get(), &zero, &sel))
-		throw Failure(Exit::failure,
-		              "cannot read the key selector of " + device_ + ": " + why(errno));
+		throw Failure(Exit::failure, "cannot read the key selector of " + device_ + ": " +
+		                                     errno_text(errno));
 	return sel & (SGATE_KEYRING_SLOTS - 1);
 }
 
@@ -110,14 +101,14 @@ void PinnedGate::read_keyring(__u32 slot, sgate_keyring &ring) const
 {
 	if (bpf_map_lookup_elem(keys_.get(), &slot, &ring))
 		throw Failure(Exit::failure,
-		              "cannot read the keyring of " + device_ + ": " + why(errno));
+		              "cannot read the keyring of " + device_ + ": " + errno_text(errno));
 }
 
 void PinnedGate::write_keyring(__u32 slot, const sgate_keyring &ring)
 {
 	if (bpf_map_update_elem(keys_.get(), &slot, &ring, BPF_ANY))
 		throw Failure(Exit::failure,
-		              "cannot write the keyring of " + device_ + ": " + why(errno));
+		              "cannot write the keyring of " + device_ + ": " + errno_text(errno));
 }
 
 void PinnedGate::write_key_selector(__u32 slot)
@@ -125,20 +116,21 @@ void PinnedGate::write_key_selector(__u32 slot)
 	__u32 zero = 0;
 	if (bpf_map_update_elem(key_sel_.get(), &zero, &slot, BPF_ANY))
 		throw Failure(Exit::failure,
-		              "cannot switch the keyring of " + device_ + ": " + why(errno));
+		              "cannot switch the keyring of " + device_ + ": " + errno_text(errno));
 }
 
 Counters PinnedGate::counters() const
 {
 	const int ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0)
-		throw Failure(Exit::failure, "cannot count the possible CPUs: " + why(ncpus));
+		throw Failure(Exit::failure,
+		              "cannot count the possible CPUs: " + errno_text(ncpus));
 	std::vector<std::uint64_t> values(static_cast<std::size_t>(ncpus) *
 	                                  ((sizeof(sgate_stats) + 7) / 8));
 	__u32 zero = 0;
 	if (bpf_map_lookup_elem(stats_.get(), &zero, values.data()))
 		throw Failure(Exit::failure,
-		              "cannot read the counters of " + device_ + ": " + why(errno));
+		              "cannot read the counters of " + device_ + ": " + errno_text(errno));
 	return sum_per_cpu(values, static_cast<unsigned>(ncpus));
 }
 
@@ -148,7 +140,7 @@ KeyMode PinnedGate::key_mode() const
 	UniqueFd prog(link.prog_id ? bpf_prog_get_fd_by_id(link.prog_id) : -1);
 	if (!prog)
 		throw Failure(Exit::failure, "cannot open the XDP program of " + device_ + ": " +
-		                                     why(link.prog_id ? errno : ENOENT));
+		                                     errno_text(link.prog_id ? errno : ENOENT));
 	// A program built before module mode existed has no such flag: map mode.
 	return rodata_bool(prog.get(), "sgate_module_mode").value_or(false) ? KeyMode::module
 	                                                                    : KeyMode::map;

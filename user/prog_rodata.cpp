@@ -20,7 +20,7 @@ namespace {
 
 Failure cannot(const std::string &what)
 {
-	return Failure(Exit::failure, "cannot " + what + ": " + std::strerror(errno));
+	return Failure(Exit::failure, "cannot " + what + ": " + errno_text(errno));
 }
 
 std::vector<__u32> map_ids_of(int prog_fd)

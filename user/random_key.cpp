@@ -19,7 +19,7 @@ void random_key(sgate_siphash_key &key)
 			continue;
 		if (n < 0)
 			throw Failure(Exit::failure,
-			              std::string("getrandom() failed: ") + std::strerror(errno));
+			              std::string("getrandom() failed: ") + errno_text(errno));
 		got += static_cast<std::size_t>(n);
 	}
 }

@@ -46,7 +46,7 @@ bool create_clsact(unsigned ifindex, const std::string &device)
 		return false;
 	if (err)
 		throw Failure(Exit::failure, "cannot create the clsact qdisc on " + device + ": " +
-		                                     std::strerror(-err));
+		                                     errno_text(err));
 	return true;
 }
 
@@ -75,7 +75,7 @@ void attach_tc_ingress(unsigned ifindex, const std::string &device, int prog_fd)
 	}
 	if (err)
 		throw Failure(Exit::failure, "cannot attach the TC ingress program to " + device +
-		                                     ": " + std::strerror(-err));
+		                                     ": " + errno_text(err));
 }
 
 void detach_tc_ingress(unsigned ifindex)
