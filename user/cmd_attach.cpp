@@ -3,11 +3,14 @@
 #include <bpf/libbpf.h>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
+#include <functional>
 #include <linux/if_link.h>
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 // The skeleton compiles as C++ with g++ 12 as it is (bpftool 7.1 emits C++
 // helpers under __cplusplus), so no C wrapper is needed.
@@ -16,20 +19,73 @@
 #include "commands.h"
 #include "exit_status.h"
 #include "gate_config.h"
-#include "host_checks.h"
-#include "key_plan.h"
-#include "keyring.h"
-#include "module_client.h"
-#include "pin_paths.h"
-#include "pinned_gate.h"
-#include "random_key.h"
-#include "rollback.h"
-#include "sysctl.h"
-#include "tc_ingress.h"
+#include "gate_pins.h"
+#include "hooks.h"
+#include "host.h"
+#include "keys.h"
+#include "module.h"
 
 namespace sgate {
 
 namespace {
+
+// Undo steps for a multi-step change: run newest first unless commit() says
+// the change is complete, so a failed attach leaves nothing half-applied.
+class Rollback {
+public:
+	Rollback() = default;
+	Rollback(const Rollback &) = delete;
+	Rollback &operator=(const Rollback &) = delete;
+	~Rollback()
+	{
+		for (auto step = steps_.rbegin(); step != steps_.rend(); ++step) {
+			try {
+				(*step)();
+			} catch (...) {
+				// Best effort: undo the remaining steps anyway.
+			}
+		}
+	}
+
+	void add(std::function<void()> undo) { steps_.push_back(std::move(undo)); }
+	void commit() { steps_.clear(); }
+
+private:
+	std::vector<std::function<void()>> steps_;
+};
+
+// The choice of key mode and epoch length, made before anything changes:
+// map mode unless sgate.ko is loaded, and in module mode the module's epoch
+// length unless --key-period asks for another.
+struct KeyPlan {
+	KeyMode mode = KeyMode::map;
+	unsigned epoch_seconds = SGATE_DEFAULT_EPOCH_SECONDS; // for config.epoch_ns
+	// Module mode, --key-period differing from the module's: its old length.
+	// attach sets the new one last, as it renumbers the namespace's epochs.
+	std::optional<unsigned> module_epoch_was;
+	std::unique_ptr<ModuleClient> module; // module mode only
+};
+
+// Exit::kernel_unsupported if sgate.ko has no BTF, Exit::no_module if it
+// does not answer on netlink.
+KeyPlan plan_keys(const Invocation &inv)
+{
+	KeyPlan plan;
+	plan.mode = select_key_mode();
+	if (plan.mode == KeyMode::map) {
+		plan.epoch_seconds = inv.key_period.value_or(SGATE_DEFAULT_EPOCH_SECONDS);
+		return plan;
+	}
+	require_module_btf();
+	plan.module = std::make_unique<ModuleClient>();
+	// The module numbers the epochs its kfuncs sign; config.epoch_ns only
+	// repeats its length, so that status tells the truth.
+	const unsigned current = plan.module->settings().epoch_seconds;
+	plan.epoch_seconds = inv.key_period.value_or(current);
+	if (plan.epoch_seconds != current)
+		plan.module_epoch_was = current;
+	return plan;
+}
 
 struct SkeletonDeleter {
 	void operator()(sgate_bpf *skel) const { sgate_bpf__destroy(skel); }

@@ -4,17 +4,16 @@
 #include <bpf/bpf.h>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <net/if.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "exit_status.h"
-#include "host_checks.h"
-#include "pin_paths.h"
-#include "pinned_gate.h"
-#include "tc_ingress.h"
+#include "gate.h"
+#include "gate_pins.h"
+#include "hooks.h"
+#include "host.h"
 
 namespace sgate {
 

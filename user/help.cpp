@@ -1,11 +1,11 @@
-#include "help.h"
-
+#include "cli.h"
 #include "gate_config.h"
-#include "version.h"
 
 namespace sgate {
 
 namespace {
+
+constexpr const char *kVersion = "0.1.0";
 
 const char kExitStatuses[] = R"(
 Exit status:

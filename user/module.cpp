@@ -1,4 +1,4 @@
-#include "module_client.h"
+#include "module.h"
 
 #include <cerrno>
 #include <cstring>
@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 
 #include "exit_status.h"
-#include "module_reply.h"
 
 namespace sgate {
 
