@@ -2,6 +2,9 @@
 // key listing of `keys` and the report of `status`, byte for byte.
 #include "agent_test.h"
 
+#include <algorithm>
+
+#include "cli.h"
 #include "keys.h"
 #include "module.h"
 #include "output.h"
@@ -234,15 +237,221 @@ void test_stats_module(void **)
 	assert_true(ends_with(line_of(table, "cookies_made"), " 1000          100.0"));
 }
 
+/* --- status ------------------------------------------------------------ */
+
+sgate_config status_config(const char *ports, __u16 mss_v4, __u16 mss_v6, __u16 window, __u8 wscale,
+                           __u32 features, unsigned epoch_seconds)
+{
+	sgate_config cfg{};
+	const PortBitmap bitmap = parse_port_list(ports);
+	std::copy(bitmap.begin(), bitmap.end(), cfg.ports);
+	cfg.mss_v4 = mss_v4;
+	cfg.mss_v6 = mss_v6;
+	cfg.syn_window = window;
+	cfg.rcv_wscale = wscale;
+	cfg.features = features;
+	cfg.epoch_ns = epoch_seconds * 1000000000ULL;
+	return cfg;
+}
+
+GateStatus map_gate()
+{
+	GateStatus g;
+	g.device = "eth0";
+	g.config =
+	        status_config("80,443", 1460, 1440, 65160, 7, SGATE_FEAT_SACK | SGATE_FEAT_TS, 60);
+	g.ifindex = 2;
+	g.ifname = "eth0";
+	g.xdp_mode = "native";
+	g.xdp_prog_id = 11;
+	g.xdp_link_id = 12;
+	g.tc_prog_id = g.tc_found_id = 13;
+	g.key_mode = KeyMode::map;
+	g.now_ns = 6045500000000ULL; // epoch 100 of 60 s, 14.5 s before the next
+	RingStatus ring;
+	ring.serial = 3;
+	ring.slot = 1;
+	ring.masters = {{0, 101}, {1, 100}};
+	g.ring = ring;
+	return g;
+}
+
+GateStatus module_gate()
+{
+	GateStatus g;
+	g.device = "eth1";
+	g.config = status_config("443", 536, 1220, 64320, 0, 0, 60);
+	g.ifindex = 3;
+	g.ifname = "wan0";
+	g.xdp_mode = "generic";
+	g.xdp_prog_id = 21;
+	g.xdp_link_id = 22;
+	g.tc_prog_id = 23;
+	g.tc_found_id = 0;
+	g.key_mode = KeyMode::module;
+	g.now_ns = 150500000000ULL; // epoch 5 of 30 s, 29.5 s before the next
+	g.keys_in_map = {1};
+	g.keys_map_checked = true;
+	ModuleView m;
+	m.settings.epoch_seconds = 30;
+	m.settings.rotate_seconds = 0;
+	m.stats.epoch = 5000;
+	m.stats.serial = 9;
+	m.keys = {{12, 5001, 1500, SGATE_KEY_PENDING, SGATE_KEY_INSTALLED}};
+	g.module = m;
+	return g;
+}
+
+void test_status_map_gate(void **)
+{
+	StatusReport report;
+	report.gates = {map_gate()};
+	assert_string_equal(status_text(report).c_str(),
+	                    "eth0\n"
+	                    "  ifindex:      2\n"
+	                    "  xdp:          native, prog id 11, link id 12\n"
+	                    "  tc ingress:   prog id 13\n"
+	                    "  ports:        80,443\n"
+	                    "  mss:          v4 1460, v6 1440\n"
+	                    "  syn window:   65160, window scale 7\n"
+	                    "  features:     sack timestamps\n"
+	                    "  key period:   60 s\n"
+	                    "  key mode:     map (keys in a BPF map)\n"
+	                    "  keyring:      serial 3, slot 1\n"
+	                    "  epoch:        100 (next in 14.5 s)\n"
+	                    "  master 0:     from epoch 101 (pending, in 14.5 s)\n"
+	                    "  master 1:     from epoch 100\n");
+}
+
+void test_status_module_gate(void **)
+{
+	StatusReport report;
+	report.gates = {module_gate()};
+	assert_string_equal(status_text(report).c_str(),
+	                    "eth1\n"
+	                    "  ifindex:      3 (now named wan0)\n"
+	                    "  xdp:          generic, prog id 21, link id 22\n"
+	                    "  tc ingress:   prog id 23 (not attached!)\n"
+	                    "  ports:        443\n"
+	                    "  mss:          v4 536, v6 1220\n"
+	                    "  syn window:   64320, window scale 0\n"
+	                    "  features:     none\n"
+	                    "  key mode:     module (keys in sgate.ko, never in a map)\n"
+	                    "  WARNING:      slot 1 of the keys map holds a key, which module "
+	                    "mode never writes there: detach and attach again\n"
+	                    "  key period:   30 s (sgate.ko's epoch length), changed since "
+	                    "attach (then 60 s)\n"
+	                    "  module ring:  serial 9, one for this whole network namespace\n"
+	                    "  epoch:        5000 (next in 29.5 s)\n"
+	                    "  rotation:     sgate.ko's timer is off: only 'sgate rotate'\n"
+	                    "  key 12        from epoch 5001, pending, installed, age 1.5 s\n");
+
+	// The module's timer on, its epoch length as at attach, no key in the map.
+	GateStatus g = module_gate();
+	g.module->settings.rotate_seconds = 3600;
+	g.module->settings.epoch_seconds = 60;
+	g.keys_in_map.clear();
+	report.gates = {g};
+	const std::string text = status_text(report);
+	assert_non_null(std::strstr(text.c_str(), "  key period:   60 s (sgate.ko's epoch length)\n"
+	                                          "  module ring:  serial 9,"));
+	assert_non_null(
+	        std::strstr(text.c_str(), "  rotation:     every 3600 s by sgate.ko's timer\n"));
+	assert_null(std::strstr(text.c_str(), "WARNING"));
+}
+
+// A gate read only in part shows what was read, then why it stopped.
+void test_status_damaged(void **)
+{
+	StatusReport report;
+	GateStatus g;
+	g.device = "eth2";
+	g.damaged = "cannot open /x/eth2/config: No such file or directory";
+	report.gates = {g};
+	assert_string_equal(status_text(report).c_str(),
+	                    "eth2\n"
+	                    "  damaged:      cannot open /x/eth2/config: No such file or "
+	                    "directory\n");
+
+	// Device gone, and the key mode unreadable with it.
+	g = map_gate();
+	g.ifindex = 0;
+	g.key_mode.reset();
+	g.ring.reset();
+	g.damaged = "cannot open the XDP program of eth0: No such file or directory";
+	report.gates = {g};
+	assert_string_equal(status_text(report).c_str(),
+	                    "eth0\n"
+	                    "  device gone:  its programs went with it; 'sgate detach eth0' "
+	                    "removes the pins\n"
+	                    "  ports:        80,443\n"
+	                    "  mss:          v4 1460, v6 1440\n"
+	                    "  syn window:   65160, window scale 7\n"
+	                    "  features:     sack timestamps\n"
+	                    "  damaged:      cannot open the XDP program of eth0: No such file "
+	                    "or directory\n");
+
+	// Map mode, the ring unreadable: the key period, then the cause.
+	g = map_gate();
+	g.ring.reset();
+	g.damaged = "cannot read the keyring of eth0: Bad address";
+	report.gates = {g};
+	std::string text = status_text(report);
+	assert_true(ends_with(text,
+	                      "  key period:   60 s\n"
+	                      "  damaged:      cannot read the keyring of eth0: Bad address\n"));
+
+	// Module mode, the keys map unreadable after slot 0.
+	g = module_gate();
+	g.keys_in_map.clear();
+	g.keys_map_checked = false;
+	g.damaged = "cannot read the keyring of eth1: Bad address";
+	report.gates = {g};
+	text = status_text(report);
+	assert_true(ends_with(text,
+	                      "  key mode:     module (keys in sgate.ko, never in a map)\n"
+	                      "  damaged:      cannot read the keyring of eth1: Bad address\n"));
+
+	// sgate.ko not answering is no damage to the gate.
+	g = module_gate();
+	g.module = ModuleView{};
+	g.module->error = "module key mode needs sgate.ko";
+	report.gates = {g};
+	text = status_text(report);
+	assert_true(ends_with(text, "again\n  module:       unavailable: module key mode needs "
+	                            "sgate.ko\n"));
+}
+
+void test_status_report(void **)
+{
+	StatusReport report;
+	report.netns_inode = 4026531840;
+	report.pin_root = "/sys/fs/bpf/sgate";
+	assert_string_equal(status_text(report).c_str(),
+	                    "no gates in this network namespace (netns inode 4026531840, pin "
+	                    "root /sys/fs/bpf/sgate)\n");
+
+	// Gates one after the other, a blank line between them.
+	report.gates = {map_gate(), module_gate()};
+	StatusReport one = report;
+	one.gates.resize(1);
+	StatusReport other = report;
+	other.gates.erase(other.gates.begin());
+	assert_string_equal(status_text(report).c_str(),
+	                    (status_text(one) + "\n" + status_text(other)).c_str());
+}
+
 } // namespace
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_sum_per_cpu), cmocka_unit_test(test_stats_json),
-	        cmocka_unit_test(test_stats_table), cmocka_unit_test(test_rows_from_ring),
-	        cmocka_unit_test(test_format_age),  cmocka_unit_test(test_keys_table),
-	        cmocka_unit_test(test_keys_json),   cmocka_unit_test(test_stats_module),
+	        cmocka_unit_test(test_sum_per_cpu),     cmocka_unit_test(test_stats_json),
+	        cmocka_unit_test(test_stats_table),     cmocka_unit_test(test_rows_from_ring),
+	        cmocka_unit_test(test_format_age),      cmocka_unit_test(test_keys_table),
+	        cmocka_unit_test(test_keys_json),       cmocka_unit_test(test_stats_module),
+	        cmocka_unit_test(test_status_map_gate), cmocka_unit_test(test_status_module_gate),
+	        cmocka_unit_test(test_status_damaged),  cmocka_unit_test(test_status_report),
 	};
 	return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
