@@ -20,10 +20,6 @@ namespace sgate {
 
 namespace {
 
-// Reading back what the loader set in a loaded program's read-only data.
-// A gate's key mode is such a setting (sgate_module_mode), and the program
-// itself is the one record of it that cannot disagree with what it runs.
-
 Failure cannot(const std::string &what)
 {
 	return Failure(Exit::failure, "cannot " + what + ": " + errno_text(errno));
@@ -77,9 +73,10 @@ std::optional<__u32> offset_of(const bpf_map_info &info, const char *name)
 	return std::nullopt;
 }
 
-// The bool variable @name in the .rodata of the program @prog_fd, found
-// through the map's BTF so no build's layout is assumed; nullopt when the
-// program has no such variable.  Throws Failure if the kernel will not say.
+// The bool variable @name in the .rodata of the program @prog_fd, as the
+// loader set it, found through the map's BTF so no build's layout is
+// assumed; nullopt when the program has no such variable.  Throws Failure
+// if the kernel will not say.
 std::optional<bool> rodata_bool(int prog_fd, const char *name)
 {
 	for (__u32 id : map_ids_of(prog_fd)) {

@@ -1,3 +1,5 @@
+// The --help and --version texts of cli.h, kept apart from the parser for
+// their length.
 #include "cli.h"
 #include "gate_config.h"
 

@@ -1,3 +1,5 @@
+// The parsers of module.h: sgate.ko's replies, one message at a time, into
+// plain structs.  No socket here, so the unit tests link this file alone.
 #include "module.h"
 
 #include <array>
