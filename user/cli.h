@@ -18,6 +18,8 @@
 
 namespace sgate {
 
+/* --- numbers ---------------------------------------------------------- */
+
 // A decimal number of at most 18 digits (no sign, no spaces); nullopt otherwise.
 std::optional<std::uint64_t> parse_decimal(std::string_view text);
 
@@ -25,6 +27,9 @@ std::optional<std::uint64_t> parse_decimal(std::string_view text);
 std::uint64_t parse_number_in(std::string_view text, std::uint64_t min, std::uint64_t max,
                               std::string_view what);
 
+/* --- port lists ------------------------------------------------------- */
+
+// Bit p of word p / 32 is port p, as the BPF programs read it.
 using PortBitmap = std::array<__u32, SGATE_PORT_WORDS>;
 
 // Throws Failure(Exit::usage) naming the offending item.
@@ -36,6 +41,8 @@ unsigned count_ports(const PortBitmap &ports);
 
 // "80,443,1000-1010"; "none" for an empty set.
 std::string format_port_list(const PortBitmap &ports);
+
+/* --- the command line ------------------------------------------------- */
 
 enum class Command { none, attach, detach, status, rotate, stats, keys };
 enum class XdpMode { native, generic };
