@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "exit_status.h"
-#include "numbers.h"
 
 namespace sgate {
 
@@ -255,6 +255,132 @@ Invocation parse_command_line(const std::vector<std::string_view> &args)
 	if (!inv.version)
 		throw Failure(Exit::usage, "no command given\nTry 'sgate --help'.");
 	return inv;
+}
+
+/* --- numbers ---------------------------------------------------------- */
+
+std::optional<std::uint64_t> parse_decimal(std::string_view text)
+{
+	// 18 digits cannot overflow 64 bits, and no option needs more.
+	if (text.empty() || text.size() > 18)
+		return std::nullopt;
+	std::uint64_t value = 0;
+	for (char c : text) {
+		if (c < '0' || c > '9')
+			return std::nullopt;
+		value = value * 10 + static_cast<unsigned>(c - '0');
+	}
+	return value;
+}
+
+std::uint64_t parse_number_in(std::string_view text, std::uint64_t min, std::uint64_t max,
+                              std::string_view what)
+{
+	const std::string range = std::to_string(min) + ".." + std::to_string(max);
+	auto value = parse_decimal(text);
+
+	if (!value)
+		throw Failure(Exit::usage, std::string(what) + " must be a whole number in " +
+		                                   range + ", not '" + std::string(text) + "'");
+	if (*value < min || *value > max)
+		throw Failure(Exit::usage, std::string(what) + " " + std::string(text) +
+		                                   " is out of range " + range);
+	return *value;
+}
+
+/* --- port lists ------------------------------------------------------- */
+
+namespace {
+
+constexpr unsigned kFirstPort = 1, kLastPort = 65535;
+
+unsigned parse_port(std::string_view item, std::string_view whole)
+{
+	auto value = parse_decimal(item);
+	if (!value)
+		throw Failure(Exit::usage,
+		              "malformed port '" + std::string(item) + "' in port list '" +
+		                      std::string(whole) +
+		                      "': expected a number or a range like 1000-1010");
+	if (*value < kFirstPort || *value > kLastPort)
+		throw Failure(Exit::usage,
+		              "port " + std::string(item) + " is out of range: ports are 1-65535");
+	return static_cast<unsigned>(*value);
+}
+
+} // namespace
+
+bool port_is_set(const PortBitmap &ports, unsigned port)
+{
+	return ports[port >> 5] & (1U << (port & 31));
+}
+
+void set_port(PortBitmap &ports, unsigned port)
+{
+	ports[port >> 5] |= 1U << (port & 31);
+}
+
+unsigned count_ports(const PortBitmap &ports)
+{
+	unsigned n = 0;
+	for (__u32 word : ports)
+		n += std::popcount(word);
+	return n;
+}
+
+PortBitmap parse_port_list(std::string_view text)
+{
+	PortBitmap ports{};
+
+	if (text.empty())
+		throw Failure(Exit::usage,
+		              "empty port list: name at least one port, e.g. --ports 80,443");
+	std::string_view rest = text;
+	for (;;) {
+		auto comma = rest.find(',');
+		std::string_view item = rest.substr(0, comma);
+		if (item.empty())
+			throw Failure(Exit::usage, "empty item in port list '" + std::string(text) +
+			                                   "': separate ports with single commas");
+		auto dash = item.find('-');
+		unsigned first, last;
+		if (dash == std::string_view::npos) {
+			first = last = parse_port(item, text);
+		} else {
+			first = parse_port(item.substr(0, dash), text);
+			last = parse_port(item.substr(dash + 1), text);
+			if (first > last)
+				throw Failure(Exit::usage,
+				              "port range " + std::string(item) +
+				                      " is backwards: write the lower port first");
+		}
+		for (unsigned p = first; p <= last; p++)
+			set_port(ports, p);
+		if (comma == std::string_view::npos)
+			break;
+		rest.remove_prefix(comma + 1);
+	}
+	return ports;
+}
+
+std::string format_port_list(const PortBitmap &ports)
+{
+	std::string out;
+
+	for (unsigned p = kFirstPort; p <= kLastPort; p++) {
+		if (!port_is_set(ports, p))
+			continue;
+		unsigned last = p;
+		while (last < kLastPort && port_is_set(ports, last + 1))
+			last++;
+		if (!out.empty())
+			out += ',';
+		out += std::to_string(p);
+		if (last > p)
+			out += '-' + std::to_string(last);
+		p = last;
+	}
+	return out.empty() ? "none" : out;
 }
 
 } // namespace sgate

@@ -1,16 +1,48 @@
-// The command line: what the user asked for, checked for form and range.
-// Nothing here touches the system, so the unit tests drive it directly.
+// The command line: what the user asked for, checked for form and range,
+// and the --help texts that describe it.  Numbers are parsed strictly
+// (digits only, so "8x", "-1", " 5" and "1e3" are errors rather than
+// surprises); protected ports are parsed from "80,443,1000-1010" into the
+// bitmap the BPF programs read (bit p of word p / 32) and printed back as
+// ranges.  Nothing here touches the system, so the unit tests drive it
+// directly.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "port_list.h"
 #include "sgate/abi.h"
 
 namespace sgate {
+
+/* --- numbers ---------------------------------------------------------- */
+
+// A decimal number of at most 18 digits (no sign, no spaces); nullopt otherwise.
+std::optional<std::uint64_t> parse_decimal(std::string_view text);
+
+// parse_decimal() within [min, max]; throws Failure(Exit::usage) naming @what.
+std::uint64_t parse_number_in(std::string_view text, std::uint64_t min, std::uint64_t max,
+                              std::string_view what);
+
+/* --- port lists ------------------------------------------------------- */
+
+// Bit p of word p / 32 is port p, as the BPF programs read it.
+using PortBitmap = std::array<__u32, SGATE_PORT_WORDS>;
+
+// Throws Failure(Exit::usage) naming the offending item.
+PortBitmap parse_port_list(std::string_view text);
+
+bool port_is_set(const PortBitmap &ports, unsigned port);
+void set_port(PortBitmap &ports, unsigned port);
+unsigned count_ports(const PortBitmap &ports);
+
+// "80,443,1000-1010"; "none" for an empty set.
+std::string format_port_list(const PortBitmap &ports);
+
+/* --- the command line ------------------------------------------------- */
 
 enum class Command { none, attach, detach, status, rotate, stats, keys };
 enum class XdpMode { native, generic };
@@ -49,5 +81,11 @@ const char *xdp_mode_name(XdpMode mode);
 // The kernel's rule (dev_valid_name()): the name also becomes a directory
 // under the pin root, so "..", "/" and the like must never get that far.
 bool valid_device_name(std::string_view name);
+
+// The --help texts: what each command does, its options and defaults, an
+// example and the exit statuses.  Command::none gives the overview.
+std::string help_text(Command command);
+
+std::string version_text();
 
 } // namespace sgate

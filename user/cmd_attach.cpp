@@ -3,11 +3,14 @@
 #include <bpf/libbpf.h>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
+#include <functional>
 #include <linux/if_link.h>
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 // The skeleton compiles as C++ with g++ 12 as it is (bpftool 7.1 emits C++
 // helpers under __cplusplus), so no C wrapper is needed.
@@ -16,24 +19,72 @@
 #include "commands.h"
 #include "exit_status.h"
 #include "gate_config.h"
-#include "host_checks.h"
-#include "key_plan.h"
-#include "keyring.h"
-#include "module_client.h"
-#include "pin_paths.h"
-#include "pinned_gate.h"
-#include "random_key.h"
-#include "rollback.h"
-#include "sysctl.h"
-#include "tc_ingress.h"
+#include "gate_pins.h"
+#include "hooks.h"
+#include "host.h"
+#include "keys.h"
+#include "module.h"
 
 namespace sgate {
 
 namespace {
 
-std::string why(int err)
+// Undo steps for a multi-step change: run newest first unless commit() says
+// the change is complete, so a failed attach leaves nothing half-applied.
+class Rollback {
+public:
+	Rollback() = default;
+	Rollback(const Rollback &) = delete;
+	Rollback &operator=(const Rollback &) = delete;
+	~Rollback()
+	{
+		for (auto step = steps_.rbegin(); step != steps_.rend(); ++step) {
+			try {
+				(*step)();
+			} catch (...) {
+				// Best effort: undo the remaining steps anyway.
+			}
+		}
+	}
+
+	void add(std::function<void()> undo) { steps_.push_back(std::move(undo)); }
+	void commit() { steps_.clear(); }
+
+private:
+	std::vector<std::function<void()>> steps_;
+};
+
+// The choice of key mode and epoch length, made before anything changes:
+// map mode unless sgate.ko is loaded, and in module mode the module's epoch
+// length unless --key-period asks for another.
+struct KeyPlan {
+	KeyMode mode = KeyMode::map;
+	unsigned epoch_seconds = SGATE_DEFAULT_EPOCH_SECONDS; // for config.epoch_ns
+	// Module mode, --key-period differing from the module's: its old length.
+	// attach sets the new one last, as it renumbers the namespace's epochs.
+	std::optional<unsigned> module_epoch_was;
+	std::unique_ptr<ModuleClient> module; // module mode only
+};
+
+// Exit::kernel_unsupported if sgate.ko has no BTF, Exit::no_module if it
+// does not answer on netlink.
+KeyPlan plan_keys(const Invocation &inv)
 {
-	return std::strerror(err < 0 ? -err : err);
+	KeyPlan plan;
+	plan.mode = select_key_mode();
+	if (plan.mode == KeyMode::map) {
+		plan.epoch_seconds = inv.key_period.value_or(SGATE_DEFAULT_EPOCH_SECONDS);
+		return plan;
+	}
+	require_module_btf();
+	plan.module = std::make_unique<ModuleClient>();
+	// The module numbers the epochs its kfuncs sign; config.epoch_ns only
+	// repeats its length, so that status tells the truth.
+	const unsigned current = plan.module->settings().epoch_seconds;
+	plan.epoch_seconds = inv.key_period.value_or(current);
+	if (plan.epoch_seconds != current)
+		plan.module_epoch_was = current;
+	return plan;
 }
 
 struct SkeletonDeleter {
@@ -45,7 +96,8 @@ Skeleton load_programs(KeyMode mode)
 {
 	Skeleton skel(sgate_bpf__open());
 	if (!skel)
-		throw Failure(Exit::failure, "cannot open sgate's BPF object: " + why(errno));
+		throw Failure(Exit::failure,
+		              "cannot open sgate's BPF object: " + errno_text(errno));
 	// Before load: the verifier then drops the calls of the mode not taken,
 	// so the weak kfuncs need the module only where it is used.
 	skel->rodata->sgate_module_mode = mode == KeyMode::module;
@@ -53,7 +105,7 @@ Skeleton load_programs(KeyMode mode)
 	if (err)
 		throw Failure(
 		        Exit::failure,
-		        "the kernel refused sgate's BPF programs: " + why(err) +
+		        "the kernel refused sgate's BPF programs: " + errno_text(err) +
 		                " (libbpf's messages above say why; SGATE_DEBUG=1 shows more)" +
 		                (mode == KeyMode::module ? "; in module key mode, sgate.ko must "
 		                                           "come from this sgate's sources"
@@ -65,13 +117,13 @@ void update_map(const bpf_map *map, __u32 key, const void *value, const char *wh
 {
 	if (bpf_map_update_elem(bpf_map__fd(map), &key, value, BPF_ANY))
 		throw Failure(Exit::failure,
-		              std::string("cannot write the ") + what + ": " + why(errno));
+		              std::string("cannot write the ") + what + ": " + errno_text(errno));
 }
 
 void make_directory(const std::string &path, Rollback &rollback)
 {
 	if (mkdir(path.c_str(), 0700))
-		throw Failure(Exit::failure, "cannot create " + path + ": " + why(errno));
+		throw Failure(Exit::failure, "cannot create " + path + ": " + errno_text(errno));
 	rollback.add([path] { rmdir(path.c_str()); });
 }
 
@@ -79,7 +131,7 @@ void pin_object(int fd, const std::string &dir, const char *name, Rollback &roll
 {
 	const std::string path = dir + "/" + name;
 	if (bpf_obj_pin(fd, path.c_str()))
-		throw Failure(Exit::failure, "cannot pin " + path + ": " + why(errno));
+		throw Failure(Exit::failure, "cannot pin " + path + ": " + errno_text(errno));
 	rollback.add([path] { unlink(path.c_str()); });
 }
 
@@ -145,7 +197,7 @@ UniqueFd attach_xdp(int prog_fd, unsigned ifindex, const Invocation &inv, const 
 		                                     " has no native XDP: use --xdp-mode generic");
 	throw Failure(Exit::failure,
 	              std::string("cannot attach the XDP program to ") + device + " in " +
-	                      xdp_mode_name(inv.xdp_mode) + " mode: " + why(err) +
+	                      xdp_mode_name(inv.xdp_mode) + " mode: " + errno_text(err) +
 	                      (inv.xdp_mode == XdpMode::native ? " (try --xdp-mode generic)" : ""));
 }
 

@@ -4,17 +4,16 @@
 #include <bpf/bpf.h>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <net/if.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "exit_status.h"
-#include "host_checks.h"
-#include "pin_paths.h"
-#include "pinned_gate.h"
-#include "tc_ingress.h"
+#include "gate.h"
+#include "gate_pins.h"
+#include "hooks.h"
+#include "host.h"
 
 namespace sgate {
 
@@ -74,11 +73,11 @@ void remove_pins(const std::string &dir)
 		const std::string path = dir + "/" + name;
 		if (unlink(path.c_str()) && errno != ENOENT)
 			throw Failure(Exit::failure,
-			              "cannot remove " + path + ": " + std::strerror(errno));
+			              "cannot remove " + path + ": " + errno_text(errno));
 	}
 	rmdir((dir + "/" + pin::clsact_created).c_str());
 	if (rmdir(dir.c_str()))
-		throw Failure(Exit::failure, "cannot remove " + dir + ": " + std::strerror(errno) +
+		throw Failure(Exit::failure, "cannot remove " + dir + ": " + errno_text(errno) +
 		                                     " (something else is pinned there?)");
 }
 

@@ -7,13 +7,12 @@
 
 #include "commands.h"
 #include "exit_status.h"
-#include "host_checks.h"
-#include "key_mode.h"
-#include "keyring.h"
-#include "keys_format.h"
-#include "module_client.h"
-#include "pin_paths.h"
-#include "pinned_gate.h"
+#include "gate.h"
+#include "gate_pins.h"
+#include "host.h"
+#include "keys.h"
+#include "module.h"
+#include "output.h"
 
 namespace sgate {
 
@@ -40,13 +39,12 @@ void run_keys(const Invocation &inv)
 {
 	require_root();
 	const std::string root = pin_root(inv.pin_root);
-	const std::vector<std::string> devices = chosen_gates(root, inv.device, "no keys");
+	const std::vector<OpenGate> gates = open_gates(root, inv.device, "no keys");
 
 	std::vector<GateKeys> listing;
 	std::unique_ptr<GateKeys> module; // asked for once, shared by module-mode gates
-	for (const auto &device : devices) {
-		PinnedGate gate(root, device);
-		if (gate.key_mode() == KeyMode::map) {
+	for (const auto &[gate, mode] : gates) {
+		if (mode == KeyMode::map) {
 			listing.push_back(map_keys(gate));
 			continue;
 		}
@@ -60,7 +58,7 @@ void run_keys(const Invocation &inv)
 			module->serial = stats.serial;
 		}
 		listing.push_back(*module);
-		listing.back().device = device;
+		listing.back().device = gate.device();
 	}
 	std::fputs((inv.json ? keys_json(listing) : keys_table(listing)).c_str(), stdout);
 }

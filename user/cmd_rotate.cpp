@@ -1,23 +1,20 @@
 // sgate rotate: a new master key for one gate or for all gates here, on the
-// schedule of keyring.h, written so that the programs never see half a ring.
+// schedule of keys.h, written so that the programs never see half a ring.
 // Gates in module mode share sgate.ko's ring of this network namespace: it
 // turns over once, by SGATE_CMD_ROTATE, however many of them are named.
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "exit_status.h"
-#include "host_checks.h"
-#include "key_mode.h"
-#include "keyring.h"
-#include "module_client.h"
-#include "pin_paths.h"
-#include "pinned_gate.h"
-#include "random_key.h"
+#include "gate.h"
+#include "gate_pins.h"
+#include "host.h"
+#include "keys.h"
+#include "module.h"
 
 namespace sgate {
 
@@ -128,22 +125,18 @@ void run_rotate(const Invocation &inv)
 	require_root();
 	const std::string root = pin_root(inv.pin_root);
 	UniqueFd lock = lock_pin_root(root);
-	const std::vector<std::string> devices = chosen_gates(root, inv.device, "no key to rotate");
 	// Open them all first, so a missing gate fails before any key changes.
-	std::vector<PinnedGate> map_gates;
+	std::vector<OpenGate> gates = open_gates(root, inv.device, "no key to rotate");
 	std::vector<std::string> module_gates;
-	for (const auto &device : devices) {
-		PinnedGate gate(root, device);
-		if (gate.key_mode() == KeyMode::module)
-			module_gates.push_back(device);
-		else
-			map_gates.push_back(std::move(gate));
-	}
+	for (const auto &[gate, mode] : gates)
+		if (mode == KeyMode::module)
+			module_gates.push_back(gate.device());
 	// sgate.ko first: the one step that can fail for want of the module.
 	if (!module_gates.empty())
 		rotate_module(module_gates);
-	for (auto &gate : map_gates)
-		rotate_gate(gate);
+	for (auto &[gate, mode] : gates)
+		if (mode == KeyMode::map)
+			rotate_gate(gate);
 }
 
 } // namespace sgate

@@ -11,12 +11,12 @@
 
 #include "commands.h"
 #include "exit_status.h"
-#include "host_checks.h"
-#include "key_mode.h"
-#include "module_client.h"
-#include "pin_paths.h"
-#include "pinned_gate.h"
-#include "stats_format.h"
+#include "gate.h"
+#include "gate_pins.h"
+#include "host.h"
+#include "keys.h"
+#include "module.h"
+#include "output.h"
 
 namespace sgate {
 
@@ -67,8 +67,7 @@ bool sleep_until(const timespec &deadline)
 
 // The gates to sample, and sgate.ko if any of them is in module mode.
 struct Sources {
-	std::vector<PinnedGate> gates;
-	std::vector<KeyMode> modes;
+	std::vector<OpenGate> gates;
 	std::unique_ptr<ModuleClient> module;
 };
 
@@ -78,11 +77,11 @@ std::vector<GateCounters> sample(const Sources &from)
 	if (from.module)
 		module = from.module->stats();
 	std::vector<GateCounters> out;
-	for (std::size_t i = 0; i < from.gates.size(); i++) {
+	for (const auto &[gate, mode] : from.gates) {
 		GateCounters g;
-		g.device = from.gates[i].device();
-		g.now = from.gates[i].counters();
-		if (from.modes[i] == KeyMode::module)
+		g.device = gate.device();
+		g.now = gate.counters();
+		if (mode == KeyMode::module)
 			g.module = module;
 		out.push_back(g);
 	}
@@ -138,14 +137,11 @@ void run_stats(const Invocation &inv)
 {
 	require_root();
 	const std::string root = pin_root(inv.pin_root);
-	const std::vector<std::string> devices = chosen_gates(root, inv.device, "no counters");
 	Sources gates;
-	for (const auto &device : devices) {
-		gates.gates.emplace_back(root, device);
-		gates.modes.push_back(gates.gates.back().key_mode());
-		if (gates.modes.back() == KeyMode::module && !gates.module)
+	gates.gates = open_gates(root, inv.device, "no counters");
+	for (const auto &gate : gates.gates)
+		if (gate.mode == KeyMode::module && !gates.module)
 			gates.module = std::make_unique<ModuleClient>();
-	}
 
 	if (inv.watch_seconds)
 		watch(gates, inv);

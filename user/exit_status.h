@@ -1,6 +1,7 @@
 // The exit statuses of sgate and the exception that carries one to main().
 #pragma once
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -33,5 +34,11 @@ public:
 private:
 	Exit status_;
 };
+
+// strerror() of @err, which may be negative as libbpf and netlink return it.
+inline std::string errno_text(int err)
+{
+	return std::strerror(err < 0 ? -err : err);
+}
 
 } // namespace sgate

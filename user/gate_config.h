@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "port_list.h"
+#include "cli.h"
 #include "sgate/abi.h"
 
 namespace sgate {

@@ -1,10 +1,13 @@
-#include "help.h"
-
-#include "version.h"
+// The --help and --version texts of cli.h, kept apart from the parser for
+// their length.
+#include "cli.h"
+#include "gate_config.h"
 
 namespace sgate {
 
 namespace {
+
+constexpr const char *kVersion = "0.1.0";
 
 const char kExitStatuses[] = R"(
 Exit status:
@@ -56,7 +59,12 @@ Run 'sgate COMMAND --help' for a command's options.
 All commands need root.  SGATE_DEBUG=1 shows libbpf's debug output.
 )";
 
-const char kAttach[] = R"(Usage: sgate attach DEV --ports LIST [OPTIONS]
+// The limits and defaults come from the definitions the parser and the
+// gate use, so the text cannot drift from what they accept.
+std::string attach_text()
+{
+	const auto n = [](unsigned value) { return std::to_string(value); };
+	return R"(Usage: sgate attach DEV --ports LIST [OPTIONS]
 
 Guard TCP ports on network device DEV: load the XDP program that answers
 SYNs with cookie SYN-ACKs and checks final ACKs, and the TC ingress program
@@ -80,11 +88,18 @@ Options:
                       80,443,1000-1010 (required; ports 1-65535)
   --xdp-mode MODE     native (driver, the default) or generic (any device,
                       slower)
-  --mss N             advertise at most N (536-9000) as MSS; default MTU-40
-                      for IPv4 and MTU-60 for IPv6 (never below 536/1220)
-  --key-period SECS   how long each epoch lasts, 2-3600; a cookie is valid in
+  --mss N             advertise at most N ()" +
+	       n(kMinMss) + "-" + n(kMaxMss) +
+	       R"() as MSS; default MTU-40
+                      for IPv4 and MTU-60 for IPv6 (never below )" +
+	       n(kMinMssV4) + "/" + n(kMinMssV6) +
+	       R"()
+  --key-period SECS   how long each epoch lasts, )" +
+	       n(SGATE_MIN_EPOCH_SECONDS) + "-" + n(SGATE_MAX_EPOCH_SECONDS) +
+	       R"(; a cookie is valid in
                       its epoch and the next one.  Map mode: this gate's,
-                      default 60.  Module mode: sets sgate.ko's epoch length
+                      default )" +
+	       n(SGATE_DEFAULT_EPOCH_SECONDS) + R"(.  Module mode: sets sgate.ko's epoch length
                       (default: keep it), which renumbers the epochs of the
                       whole network namespace: handshakes in flight at that
                       moment, on every module-mode gate here, must start
@@ -97,6 +112,7 @@ On veth, XDP_TX needs an XDP program on the peer device too.
 Example:
   sgate attach eth0 --ports 80,443 --key-period 30
 )";
+}
 
 const char kDetach[] = R"(Usage: sgate detach DEV
 
@@ -139,7 +155,9 @@ Example:
   sgate rotate eth0
 )";
 
-const char kStats[] = R"(Usage: sgate stats [DEV] [--json] [--watch SECS]
+std::string stats_text()
+{
+	return R"(Usage: sgate stats [DEV] [--json] [--watch SECS]
 
 Show the counters of DEV's gate, or of every gate in this network namespace,
 summed over all CPUs: every packet is counted once by the XDP program and
@@ -153,7 +171,8 @@ Options:
                   counter by name (the table shows only nonzero ones);
                   a module-mode gate's also holds "module": sgate.ko's
                   epoch, serial and counters (the same in each such gate)
-  --watch SECS    redraw every SECS seconds (1-86400) with per-second rates
+  --watch SECS    redraw every SECS seconds (1-)" +
+	       std::to_string(kMaxWatchSeconds) + R"() with per-second rates
                   until interrupted (Ctrl-C); with --json, one object per
                   line each time
   (default: print once, as a table)
@@ -161,6 +180,7 @@ Options:
 Example:
   sgate stats eth0 --watch 1
 )";
+}
 
 const char kKeys[] = R"(Usage: sgate keys [DEV] [--json]
 
@@ -185,11 +205,11 @@ Example:
   sgate keys eth0 --json
 )";
 
-const char *command_text(Command command)
+std::string command_text(Command command)
 {
 	switch (command) {
 	case Command::attach:
-		return kAttach;
+		return attach_text();
 	case Command::detach:
 		return kDetach;
 	case Command::status:
@@ -197,7 +217,7 @@ const char *command_text(Command command)
 	case Command::rotate:
 		return kRotate;
 	case Command::stats:
-		return kStats;
+		return stats_text();
 	case Command::keys:
 		return kKeys;
 	case Command::none:
@@ -210,7 +230,7 @@ const char *command_text(Command command)
 
 std::string help_text(Command command)
 {
-	return std::string(command_text(command)) + kGlobalOptions + kExitStatuses;
+	return command_text(command) + kGlobalOptions + kExitStatuses;
 }
 
 std::string version_text()

@@ -7,7 +7,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "exit_status.h"
-#include "help.h"
 #include "libbpf_quiet.h"
 
 namespace {

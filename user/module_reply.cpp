@@ -1,4 +1,6 @@
-#include "module_reply.h"
+// The parsers of module.h: sgate.ko's replies, one message at a time, into
+// plain structs.  No socket here, so the unit tests link this file alone.
+#include "module.h"
 
 #include <array>
 #include <cstring>
@@ -150,6 +152,32 @@ std::string extack_message(const nlmsghdr *error)
 	const char *text = static_cast<const char *>(nla_data(tb[NLMSGERR_ATTR_MSG]));
 	return std::string(text,
 	                   strnlen(text, static_cast<std::size_t>(nla_len(tb[NLMSGERR_ATTR_MSG]))));
+}
+
+const char *key_state_name(unsigned state)
+{
+	switch (state) {
+	case SGATE_KEY_PENDING:
+		return "pending";
+	case SGATE_KEY_CURRENT:
+		return "current";
+	case SGATE_KEY_PREVIOUS:
+		return "previous";
+	case SGATE_KEY_RETIRING:
+		return "retiring";
+	}
+	return "unknown";
+}
+
+const char *key_origin_name(unsigned origin)
+{
+	switch (origin) {
+	case SGATE_KEY_RANDOM:
+		return "random";
+	case SGATE_KEY_INSTALLED:
+		return "installed";
+	}
+	return "unknown";
 }
 
 } // namespace sgate

@@ -1,10 +1,14 @@
-# Unit tests of the agent's pure logic (user/Makefile.inc lists the sources
-# in SGATE_PURE_SRCS; they use neither libbpf nor system state).  libnl
-# builds and parses netlink messages in memory: no socket is opened.
+# Unit tests of the agent's pure logic, one cmocka binary per unit of user/
+# (user/Makefile.inc lists the sources in SGATE_PURE_SRCS; they use neither
+# libbpf nor a gate, so the tests link their objects alone).  libnl builds
+# and parses netlink messages in memory: no socket is opened.
 
-AGENT_TEST_SRCS := tests/unit/test_agent.cpp $(SGATE_PURE_SRCS)
+AGENT_TEST_UNITS := cli gate_config keys module output
+AGENT_TESTS := $(patsubst %,$(BUILD)/test_%,$(AGENT_TEST_UNITS))
 
-$(BUILD)/test_agent: $(AGENT_TEST_SRCS) $(wildcard user/*.h) $(wildcard include/sgate/*.h) | $(BUILD)
-	$(CXX) $(CXXFLAGS) $(LIBNL_CFLAGS) -Iuser $(AGENT_TEST_SRCS) -o $@ -lcmocka $(LIBNL_LIBS)
+$(AGENT_TESTS): $(BUILD)/test_%: tests/unit/test_%.cpp tests/unit/agent_test.h $(SGATE_PURE_OBJS) \
+		$(wildcard user/*.h) $(wildcard include/sgate/*.h) | $(BUILD)
+	$(CXX) $(CXXFLAGS) $(LIBNL_CFLAGS) -Iuser -Itests/unit $< $(SGATE_PURE_OBJS) -o $@ \
+		-lcmocka $(LIBNL_LIBS)
 
-UNIT_TESTS += $(BUILD)/test_agent
+UNIT_TESTS += $(AGENT_TESTS)

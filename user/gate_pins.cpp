@@ -1,4 +1,4 @@
-#include "pin_paths.h"
+#include "gate_pins.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -19,11 +19,6 @@
 namespace sgate {
 
 namespace {
-
-std::string errno_text(int err)
-{
-	return std::strerror(err);
-}
 
 bool is_directory(const std::string &path)
 {
@@ -197,22 +192,6 @@ UniqueFd lock_pin_root(const std::string &root)
 	if (flock(fd.get(), LOCK_EX))
 		throw Failure(Exit::failure, "cannot lock " + root + ": " + errno_text(errno));
 	return fd;
-}
-
-std::vector<std::string> chosen_gates(const std::string &root,
-                                      const std::optional<std::string> &device, const char *nothing)
-{
-	std::vector<std::string> devices;
-	if (device)
-		devices.push_back(*device);
-	else
-		devices = gate_devices(root);
-	if (devices.empty())
-		throw Failure(
-		        Exit::not_attached,
-		        std::string("no device is guarded by sgate in this network namespace: ") +
-		                nothing);
-	return devices;
 }
 
 } // namespace sgate

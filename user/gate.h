@@ -1,14 +1,17 @@
 // A gate as later sgate runs see it: its maps, XDP link and TC program,
-// opened by their pins, with no skeleton loaded.
+// opened by their pins, with no skeleton loaded; and the gates a command
+// acts on, opened together.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "exit_status.h"
-#include "key_mode.h"
+#include "keys.h"
+#include "output.h"
 #include "sgate/abi.h"
-#include "stats_format.h"
 #include "unique_fd.h"
 
 namespace sgate {
@@ -46,16 +49,18 @@ private:
 	UniqueFd config_, keys_, key_sel_, stats_, xdp_link_, tc_prog_;
 };
 
-// What the kernel says about a pinned XDP link and a program.
-struct XdpLinkInfo {
-	unsigned link_id = 0;
-	unsigned prog_id = 0;
-	unsigned ifindex = 0; // 0: the device is gone and the link defunct
+// A gate and its key mode, which every command that reads or changes keys
+// or counters needs to know.
+struct OpenGate {
+	PinnedGate gate;
+	KeyMode mode;
 };
-XdpLinkInfo xdp_link_info(int link_fd);
-unsigned prog_id_of(int prog_fd);
 
-// The time the BPF side sees: bpf_ktime_get_coarse_ns().
-std::uint64_t coarse_monotonic_ns();
+// The gates a command acts on: @device if named, else every gate in this
+// namespace; none is Exit::not_attached, the message ending in @nothing.
+// All are opened before the command does anything, so a missing or damaged
+// gate fails it before any change.
+std::vector<OpenGate> open_gates(const std::string &root, const std::optional<std::string> &device,
+                                 const char *nothing);
 
 } // namespace sgate

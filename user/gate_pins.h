@@ -41,12 +41,6 @@ std::string gate_pin(const std::string &root, const std::string &device, const c
 // Devices with a gate directory in this namespace, sorted.
 std::vector<std::string> gate_devices(const std::string &root);
 
-// The gates a command acts on: @device if named, else every gate in this
-// namespace; none is Exit::not_attached, the message ending in @nothing.
-std::vector<std::string> chosen_gates(const std::string &root,
-                                      const std::optional<std::string> &device,
-                                      const char *nothing);
-
 bool gate_exists(const std::string &root, const std::string &device);
 
 // For attach: makes sure the root is on a bpf filesystem, mounting one at

@@ -1,20 +1,18 @@
-#include "host_checks.h"
+#include "host.h"
 
-#include <bpf/bpf.h>
+#include <algorithm>
 #include <bpf/btf.h>
-#include <bpf/libbpf.h>
 #include <cerrno>
 #include <cstring>
-#include <linux/if_link.h>
+#include <fstream>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "exit_status.h"
-#include "libbpf_quiet.h"
-#include "pin_paths.h"
-#include "sysctl.h"
+#include "gate_pins.h"
 #include "unique_fd.h"
 
 namespace sgate {
@@ -23,18 +21,6 @@ namespace {
 
 constexpr const char *kVmlinuxBtf = "/sys/kernel/btf/vmlinux";
 constexpr const char *kHandoffKfunc = "bpf_sk_assign_tcp_reqsk";
-
-std::string prog_name(unsigned id)
-{
-	UniqueFd fd(bpf_prog_get_fd_by_id(id));
-	if (!fd)
-		return "?";
-	bpf_prog_info info{};
-	__u32 len = sizeof info;
-	if (bpf_obj_get_info_by_fd(fd.get(), &info, &len))
-		return "?";
-	return info.name[0] ? info.name : "(no name)";
-}
 
 } // namespace
 
@@ -63,7 +49,7 @@ unsigned device_mtu(const std::string &device)
 	std::strncpy(ifr.ifr_name, device.c_str(), IFNAMSIZ - 1);
 	if (!sock || ioctl(sock.get(), SIOCGIFMTU, &ifr))
 		throw Failure(Exit::failure,
-		              "cannot read the MTU of " + device + ": " + std::strerror(errno));
+		              "cannot read the MTU of " + device + ": " + errno_text(errno));
 	return static_cast<unsigned>(ifr.ifr_mtu);
 }
 
@@ -78,7 +64,7 @@ void require_kernel_support()
 	if (!vmlinux)
 		throw Failure(Exit::kernel_unsupported,
 		              std::string("cannot read the kernel's BTF (") + kVmlinuxBtf +
-		                      "): " + std::strerror(errno));
+		                      "): " + errno_text(errno));
 	const bool has_handoff = btf__find_by_name_kind(vmlinux, kHandoffKfunc, BTF_KIND_FUNC) > 0;
 	btf__free(vmlinux);
 	if (!has_handoff)
@@ -100,37 +86,48 @@ void require_syncookies()
 		              "sysctl -w net.ipv4.tcp_syncookies=1");
 }
 
-void require_no_xdp_program(unsigned ifindex, const std::string &device)
+std::optional<std::vector<std::uint64_t>> read_sysctl(const std::string &name)
 {
-	bpf_xdp_query_opts query{};
-	query.sz = sizeof query;
-	int err = bpf_xdp_query(static_cast<int>(ifindex), 0, &query);
-	if (err)
-		throw Failure(Exit::failure, "cannot query XDP programs on " + device + ": " +
-		                                     std::strerror(-err));
+	std::string path = "/proc/sys/" + name;
+	std::replace(path.begin() + 10, path.end(), '.', '/');
 
-	struct Attached {
-		unsigned id;
-		const char *mode;
-		const char *off;
-	};
-	const Attached attached[] = {
-	        {query.drv_prog_id, "native", "xdpdrv off"},
-	        {query.skb_prog_id, "generic", "xdpgeneric off"},
-	        {query.hw_prog_id, "offloaded", "xdpoffload off"},
-	        {query.prog_id, "unknown mode", "xdp off"},
-	};
-	for (const auto &a : attached) {
-		if (!a.id)
-			continue;
-		throw Failure(Exit::xdp_busy,
-		              "another XDP program is attached to " + device + ": id " +
-		                      std::to_string(a.id) + " (" + prog_name(a.id) + "), " +
-		                      a.mode + "; remove it with 'ip link set dev " + device + " " +
-		                      a.off + "', or, if a bpf_link holds it, by stopping its " +
-		                      "owner or removing its pin (see 'bpftool net show dev " +
-		                      device + "' and 'bpftool link')");
+	std::ifstream file(path);
+	if (!file)
+		return std::nullopt;
+	std::vector<std::uint64_t> values;
+	std::string word;
+	while (file >> word) {
+		auto value = parse_decimal(word);
+		if (!value)
+			return std::nullopt;
+		values.push_back(*value);
 	}
+	if (values.empty())
+		return std::nullopt;
+	return values;
+}
+
+std::uint64_t read_sysctl_or(const std::string &name, std::uint64_t fallback)
+{
+	auto values = read_sysctl(name);
+	return values ? values->front() : fallback;
+}
+
+HostTcpSettings read_host_tcp_settings()
+{
+	HostTcpSettings host;
+
+	// Fallbacks are the kernel's defaults.
+	host.sack = read_sysctl_or("net.ipv4.tcp_sack", 1) != 0;
+	host.timestamps = read_sysctl_or("net.ipv4.tcp_timestamps", 1) != 0;
+	host.window_scaling = read_sysctl_or("net.ipv4.tcp_window_scaling", 1) != 0;
+	host.ecn = read_sysctl_or("net.ipv4.tcp_ecn", 2) != 0;
+	auto rmem = read_sysctl("net.ipv4.tcp_rmem");
+	host.tcp_rmem_max = rmem && rmem->size() >= 3 ? (*rmem)[2] : 6291456;
+	// Not namespaced; a namespace may not see it.  Then the namespace's
+	// tcp_rmem alone decides, as it mostly does anyway.
+	host.core_rmem_max = read_sysctl_or("net.core.rmem_max", 0);
+	return host;
 }
 
 } // namespace sgate

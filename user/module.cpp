@@ -1,4 +1,4 @@
-#include "module_client.h"
+#include "module.h"
 
 #include <cerrno>
 #include <cstring>
@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 
 #include "exit_status.h"
-#include "module_reply.h"
 
 namespace sgate {
 
@@ -143,7 +142,7 @@ int ModuleClient::request(std::uint8_t cmd, const char *what,
 	if (x.error)
 		throw Failure(Exit::failure,
 		              std::string("sgate.ko refused to ") + what + ": " +
-		                      std::strerror(-x.error) +
+		                      errno_text(x.error) +
 		                      (x.extack.empty() ? "" : " (" + x.extack + ")"));
 	return x.replies;
 }

@@ -1,0 +1,147 @@
+// What sgate prints: the counters of `stats`, the key listing of `keys` and
+// the gate report of `status`, each as text (and JSON where asked) made
+// from plain data.  Pure: the commands gather the data, these functions
+// only format it, so the unit tests check the output byte for byte.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "keys.h"
+#include "module.h"
+#include "sgate/abi.h"
+
+namespace sgate {
+
+// A JSON string literal, quotes included.
+std::string json_string(const std::string &text);
+
+// "4.2 s", "3 min 20 s", "2 h 5 min", "3 d 4 h".
+std::string format_age(std::uint64_t ms);
+
+/* --- stats ------------------------------------------------------------- */
+
+// The counters of sgate_stats, summed over CPUs, as a table or as JSON.
+using Counters = std::array<std::uint64_t, SGATE_STAT_MAX>;
+
+// A per-CPU lookup returns one value per possible CPU, each padded to 8 bytes.
+Counters sum_per_cpu(const std::vector<std::uint64_t> &values, unsigned ncpus);
+
+struct GateCounters {
+	std::string device;
+	Counters now{};
+	Counters before{};  // for rates; ignored unless seconds > 0
+	double seconds = 0; // since `before`; 0: no rates
+	// Module mode: sgate.ko's counters, which count for the whole network
+	// namespace, so every module-mode gate carries the same ones.
+	std::optional<ModuleStats> module;
+	ModuleStats module_before{};
+};
+
+// Counters the TC program bumps; the rest are XDP's.
+bool is_tc_counter(int stat);
+
+// One object keyed by device, each holding every counter by name, and in
+// module mode "module": sgate.ko's epoch, serial and counters.
+std::string stats_json(const std::vector<GateCounters> &gates);
+
+// Per device: the nonzero counters (with per-second rates when known) and
+// the totals of the XDP and TC programs; then sgate.ko's counters once, if
+// any gate is in module mode.
+std::string stats_table(const std::vector<GateCounters> &gates);
+
+/* --- keys -------------------------------------------------------------- */
+
+// What `sgate keys` lists: for each key its id, first epoch, age, state and
+// origin -- never a key byte.
+struct KeyRow {
+	std::uint64_t id = 0;
+	std::uint64_t first_epoch = 0;
+	std::optional<std::uint64_t> age_ms; // map mode records no birth time
+	unsigned state = SGATE_KEY_PENDING;  // enum sgate_key_state
+	unsigned origin = SGATE_KEY_RANDOM;  // enum sgate_key_origin
+};
+
+// The masters in use in a map-mode @ring at @epoch, newest first; the id is
+// the master's index in the ring.  States follow sgate.ko's rule: pending
+// before its first epoch, current if it signs @epoch, previous if it signs
+// @epoch - 1, else retiring.
+std::vector<KeyRow> rows_from_ring(const sgate_keyring &ring, std::uint64_t epoch);
+
+std::vector<KeyRow> rows_from_module(const std::vector<ModuleKey> &keys);
+
+// The keys one gate uses.  Gates in module mode share the namespace's ring
+// in sgate.ko, so each of them carries the same listing.
+struct GateKeys {
+	std::string device;
+	KeyMode mode = KeyMode::map;
+	std::uint64_t epoch = 0;
+	std::uint64_t serial = 0;
+	std::vector<KeyRow> keys;
+};
+
+// Map-mode gates one by one; the module's ring once, naming its gates.
+std::string keys_table(const std::vector<GateKeys> &gates);
+
+// One object keyed by device: key_mode, epoch, serial and the key list
+// (age_ms null where unknown).
+std::string keys_json(const std::vector<GateKeys> &gates);
+
+/* --- status ------------------------------------------------------------ */
+
+// sgate.ko's view of this network namespace, asked for once per status run:
+// every module-mode gate here shares it.
+struct ModuleView {
+	std::optional<std::string> error; // why sgate.ko could not be asked
+	ModuleSettings settings;
+	ModuleStats stats;
+	std::vector<ModuleKey> keys;
+};
+
+// A map-mode gate's live ring, without its key bytes.
+struct RingStatus {
+	std::uint64_t serial = 0;
+	unsigned slot = 0;
+	// The masters in use: their index in the ring and first epoch.
+	std::vector<std::pair<int, std::uint64_t>> masters;
+};
+
+// What `status` shows of one gate.  Reading a gate stops at the first
+// failure, which `damaged` holds; what was read before it is shown.
+struct GateStatus {
+	std::string device;
+	// From the pins and the kernel; unset if the pins could not be read.
+	std::optional<sgate_config> config;
+	unsigned ifindex = 0; // of the pinned XDP link; 0: the device is gone
+	std::string ifname;   // what that ifindex is called now
+	std::string xdp_mode; // xdp_mode_of()
+	unsigned xdp_prog_id = 0, xdp_link_id = 0;
+	unsigned tc_prog_id = 0;  // the pinned TC program
+	unsigned tc_found_id = 0; // the program in sgate's TC ingress slot
+	std::optional<KeyMode> key_mode;
+	std::uint64_t now_ns = 0; // coarse_monotonic_ns() when the keys were read
+	// Map mode.
+	std::optional<RingStatus> ring;
+	// Module mode: the slots of the keys map that hold a key, which module
+	// mode never writes there; set once every slot was checked.
+	std::vector<unsigned> keys_in_map;
+	bool keys_map_checked = false;
+	std::optional<ModuleView> module;
+	std::optional<std::string> damaged;
+};
+
+struct StatusReport {
+	std::uint64_t netns_inode = 0; // named when there are no gates
+	std::string pin_root;
+	std::vector<GateStatus> gates;
+};
+
+// Per gate: device and hooks, what it advertises, its key period, mode and
+// schedule (never key bytes); a note when there are no gates.
+std::string status_text(const StatusReport &report);
+
+} // namespace sgate
