@@ -52,7 +52,7 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard include/sgate/*.h) |
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
--include user/Makefile.inc
+include user/Makefile.inc
 include tests/Makefile.inc
 
 deps:
