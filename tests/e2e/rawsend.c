@@ -41,20 +41,18 @@
 #include <unistd.h>
 
 #include "../lib/packet.h"
+#include "../lib/rng.h"
 
 static const uint8_t linux_opts[20] = {
 	0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0, 0, 0, 1,
 	0, 0, 0, 0, 0x01, 0x03, 0x03, 0x07,
 };
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static struct rng rng = { 0x9e3779b97f4a7c15ULL };
 
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)rng;
+	return (uint32_t)rng_u64(&rng);
 }
 
 static double now_s(void)

@@ -4,7 +4,7 @@
 #   make fuzz [FRAMES=1e8] [SEED=n]   a longer run (default 1e7 frames)
 
 FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/gen.c tests/model/xdp_model.c
-FUZZ_HDRS := tests/fuzz/gen.h tests/model/xdp_model.h $(wildcard include/sgate/*.h)
+FUZZ_HDRS := tests/fuzz/gen.h tests/lib/rng.h tests/model/xdp_model.h $(wildcard include/sgate/*.h)
 
 $(BUILD)/fuzz_xdp: $(FUZZ_SRCS) $(FUZZ_HDRS) $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) -Wno-vla $(FUZZ_SRCS) -o $@ $(LIBBPF) -lcmocka -lsodium

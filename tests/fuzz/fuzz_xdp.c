@@ -225,10 +225,10 @@ static void ring_empty(struct sgate_keyring *r)
 		r->m[i].first_epoch = ~0ULL;
 }
 
-static void random_key(struct gen_rng *g, struct sgate_master_key *m,
+static void random_key(struct rng *g, struct sgate_master_key *m,
 		       uint64_t first)
 {
-	uint64_t a = gen_u64(g), b = gen_u64(g);
+	uint64_t a = rng_u64(g), b = rng_u64(g);
 
 	memcpy(m->key.k, &a, 8);
 	memcpy((uint8_t *)m->key.k + 8, &b, 8);
@@ -241,11 +241,11 @@ static uint64_t ep_minus(uint64_t e, uint64_t k)
 }
 
 /* Rings that make each path reachable: one key, pending, just taken over, none. */
-static void random_ring(struct gen_rng *g, struct sgate_keyring *r, uint64_t e)
+static void random_ring(struct rng *g, struct sgate_keyring *r, uint64_t e)
 {
 	ring_empty(r);
-	r->serial = gen_u64(g);
-	switch (gen_below(g, 7)) {
+	r->serial = rng_u64(g);
+	switch (rng_below(g, 7)) {
 	case 0:
 	case 1:
 		random_key(g, &r->m[0], 0);
@@ -269,8 +269,8 @@ static void random_ring(struct gen_rng *g, struct sgate_keyring *r, uint64_t e)
 		int i;
 
 		for (i = 0; i < SGATE_KEYRING_MASTERS; i++) {
-			f = ep_minus(f, gen_below(g, 3));
-			if (gen_chance(g, 80))
+			f = ep_minus(f, rng_below(g, 3));
+			if (rng_chance(g, 80))
 				random_key(g, &r->m[i], f);
 		}
 		break;
@@ -278,37 +278,37 @@ static void random_ring(struct gen_rng *g, struct sgate_keyring *r, uint64_t e)
 	}
 }
 
-static uint16_t random_mss(struct gen_rng *g)
+static uint16_t random_mss(struct rng *g)
 {
 	static const uint16_t v[] = { 536, 1220, 1300, 1400, 1420, 1440, 1460,
 				      8940, 8960, 9000, 0, 100, 65535 };
 
-	return gen_chance(g, 90) ? v[gen_below(g, 13)] : (uint16_t)gen_u64(g);
+	return rng_chance(g, 90) ? v[rng_below(g, 13)] : (uint16_t)rng_u64(g);
 }
 
-static void random_context(struct gen_rng *g, struct context *c)
+static void random_context(struct rng *g, struct context *c)
 {
 	uint64_t now = coarse_ns(), e;
 	unsigned i, roll;
 
 	memset(c, 0, sizeof(*c));
-	c->inst = gen_chance(g, 88) ? 0 : 1;
+	c->inst = rng_chance(g, 88) ? 0 : 1;
 	c->cfg.abi_version = SGATE_ABI_VERSION;
-	c->cfg.features = gen_chance(g, 50) ? 15 : gen_below(g, 16);
+	c->cfg.features = rng_chance(g, 50) ? 15 : rng_below(g, 16);
 	c->cfg.mss_v4 = random_mss(g);
 	c->cfg.mss_v6 = random_mss(g);
-	c->cfg.syn_window = gen_chance(g, 50) ? 64240 : (uint16_t)gen_u64(g);
-	c->cfg.rcv_wscale = gen_chance(g, 90) ? (uint8_t)gen_below(g, 15) :
-						(uint8_t)gen_u64(g);
-	roll = gen_below(g, 100);
+	c->cfg.syn_window = rng_chance(g, 50) ? 64240 : (uint16_t)rng_u64(g);
+	c->cfg.rcv_wscale = rng_chance(g, 90) ? (uint8_t)rng_below(g, 15) :
+						(uint8_t)rng_u64(g);
+	roll = rng_below(g, 100);
 	c->cfg.epoch_ns = roll < 40 ? 60000000000ULL :
 			  roll < 55 ? 1000000000ULL :
 			  roll < 65 ? 2000000000ULL :
 			  roll < 80 ? now * 2 + 1000000000000ULL :	/* epoch 0 */
 			  roll < 90 ? now / 3 * 2 + 1 :			/* epoch 1 */
 			  roll < 95 ? 0 :				/* unconfigured */
-				      100000000ULL + gen_u64(g) % 10000000000000ULL;
-	if (gen_chance(g, 5)) {
+				      100000000ULL + rng_u64(g) % 10000000000000ULL;
+	if (rng_chance(g, 5)) {
 		memset(c->cfg.ports, 0xff, sizeof(c->cfg.ports));
 	} else {
 		unsigned fixed[] = { 80, 443, GEN_EST_SERVER_PORT, GEN_EST_CLIENT_PORT };
@@ -316,20 +316,20 @@ static void random_context(struct gen_rng *g, struct context *c)
 		for (i = 0; i < 4; i++)
 			c->cfg.ports[fixed[i] / 32] |= 1U << (fixed[i] % 32);
 		for (i = 0; i < 30; i++) {
-			unsigned p = gen_below(g, 65536);
+			unsigned p = rng_below(g, 65536);
 
 			c->cfg.ports[p / 32] |= 1U << (p % 32);
 		}
-		if (gen_chance(g, 5))
+		if (rng_chance(g, 5))
 			c->cfg.ports[0] |= 1;	/* port 0 */
 	}
 	e = c->cfg.epoch_ns ? now / c->cfg.epoch_ns : 0;
 	random_ring(g, &c->ring[0], e);
 	random_ring(g, &c->ring[1], e);
-	c->sel = gen_below(g, 2);
-	roll = gen_below(g, 100);
-	c->meta_len = roll < 85 ? 0 : roll < 95 ? 4 * gen_below(g, 50) :
-					  4 * (49 + gen_below(g, 6));
+	c->sel = rng_below(g, 2);
+	roll = rng_below(g, 100);
+	c->meta_len = roll < 85 ? 0 : roll < 95 ? 4 * rng_below(g, 50) :
+					  4 * (49 + rng_below(g, 6));
 }
 
 /* The context the seeds run under first: everything on, one key. */
@@ -999,7 +999,7 @@ static void test_regressions(void **state)
 static void test_seeds(void **state)
 {
 	static uint8_t frame[GEN_FRAME_MAX], work[GEN_FRAME_MAX];
-	struct gen_rng g = { 0x5eed5eedULL };
+	struct rng g = { 0x5eed5eedULL };
 	uint64_t before = mismatches + invariant_failures, n0 = frames_run;
 	struct gen_layout lay;
 	struct gen_spec s;
@@ -1070,7 +1070,7 @@ static void test_random(void **state)
 	uint64_t want = env_u64("SGATE_FUZZ_FRAMES", 1000000);
 	uint64_t seed = env_u64("SGATE_FUZZ_SEED", 0x5eed);
 	uint64_t before = mismatches + invariant_failures, i, n0 = frames_run;
-	struct gen_rng g = { seed };
+	struct rng g = { seed };
 	struct gen_layout lay;
 	struct gen_spec s;
 	struct gen_target t;
@@ -1103,11 +1103,11 @@ static void test_random(void **state)
 		} else if (i % 64 == 0) {
 			t = target_of(&c);	/* the epoch may have moved */
 		}
-		roll = gen_below(&g, 100);
+		roll = rng_below(&g, 100);
 		if (roll < 10 && synack_len &&
 		    gen_ack_for_synack(synack, synack_len, &g, &s)) {
 			len = gen_build(&s, frame, &lay);
-			if (gen_chance(&g, 20))
+			if (rng_chance(&g, 20))
 				gen_mutate(&g, frame, &len, &lay);
 			snprintf(origin, sizeof(origin), "seed %#llx frame %llu (final ACK)",
 				 (unsigned long long)seed, (unsigned long long)i);

@@ -10,27 +10,6 @@
 #include "sgate/cookie.h"
 #include "gen.h"
 
-/* ---- randomness ----------------------------------------------------- */
-
-uint64_t gen_u64(struct gen_rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-uint32_t gen_below(struct gen_rng *r, uint32_t n)
-{
-	return n ? (uint32_t)(gen_u64(r) % n) : 0;
-}
-
-bool gen_chance(struct gen_rng *r, unsigned percent)
-{
-	return gen_below(r, 100) < percent;
-}
-
 static void put16(uint8_t *p, unsigned v)
 {
 	p[0] = (uint8_t)(v >> 8);
@@ -234,44 +213,44 @@ static const uint8_t ack_ts_opts[12] = {
 };
 
 /* A random option list: mostly real options, often broken ones. */
-static void random_opts(struct gen_rng *r, struct gen_spec *s)
+static void random_opts(struct rng *r, struct gen_spec *s)
 {
 	uint8_t o[40];
-	size_t n = 0, want = gen_below(r, 9), k, room;
+	size_t n = 0, want = rng_below(r, 9), k, room;
 
 	for (k = 0; k < want && n < 40; k++) {
 		room = 40 - n;
-		switch (gen_below(r, 14)) {
+		switch (rng_below(r, 14)) {
 		case 0:		/* MSS */
 			if (room < 4)
 				break;
 			o[n] = 2;
-			o[n + 1] = gen_chance(r, 85) ? 4 : (uint8_t)gen_below(r, 8);
-			put16(o + n + 2, gen_chance(r, 50) ? 1460 : gen_below(r, 65536));
+			o[n + 1] = rng_chance(r, 85) ? 4 : (uint8_t)rng_below(r, 8);
+			put16(o + n + 2, rng_chance(r, 50) ? 1460 : rng_below(r, 65536));
 			n += 4;
 			break;
 		case 1:		/* window scale */
 			if (room < 3)
 				break;
 			o[n] = 3;
-			o[n + 1] = gen_chance(r, 85) ? 3 : (uint8_t)gen_below(r, 6);
-			o[n + 2] = gen_chance(r, 70) ? (uint8_t)gen_below(r, 16) : (uint8_t)gen_below(r, 256);
+			o[n + 1] = rng_chance(r, 85) ? 3 : (uint8_t)rng_below(r, 6);
+			o[n + 2] = rng_chance(r, 70) ? (uint8_t)rng_below(r, 16) : (uint8_t)rng_below(r, 256);
 			n += 3;
 			break;
 		case 2:		/* SACK permitted */
 			if (room < 2)
 				break;
 			o[n] = 4;
-			o[n + 1] = gen_chance(r, 85) ? 2 : (uint8_t)gen_below(r, 6);
+			o[n + 1] = rng_chance(r, 85) ? 2 : (uint8_t)rng_below(r, 6);
 			n += 2;
 			break;
 		case 3:		/* timestamps */
 			if (room < 10)
 				break;
 			o[n] = 8;
-			o[n + 1] = gen_chance(r, 85) ? 10 : (uint8_t)gen_below(r, 14);
-			put32(o + n + 2, (uint32_t)gen_u64(r));
-			put32(o + n + 6, (uint32_t)gen_u64(r));
+			o[n + 1] = rng_chance(r, 85) ? 10 : (uint8_t)rng_below(r, 14);
+			put32(o + n + 2, (uint32_t)rng_u64(r));
+			put32(o + n + 6, (uint32_t)rng_u64(r));
 			n += 10;
 			break;
 		case 4:
@@ -283,11 +262,11 @@ static void random_opts(struct gen_rng *r, struct gen_spec *s)
 			break;
 		case 7:		/* unknown kind, sane length */
 		case 8: {
-			size_t l = 2 + gen_below(r, 9);
+			size_t l = 2 + rng_below(r, 9);
 
 			if (room < l)
 				break;
-			o[n] = (uint8_t)(gen_chance(r, 50) ? 30 + gen_below(r, 5) : 5 + gen_below(r, 251));
+			o[n] = (uint8_t)(rng_chance(r, 50) ? 30 + rng_below(r, 5) : 5 + rng_below(r, 251));
 			o[n + 1] = (uint8_t)l;
 			memset(o + n + 2, 0x5a, l - 2);
 			n += l;
@@ -296,24 +275,24 @@ static void random_opts(struct gen_rng *r, struct gen_spec *s)
 		case 9:		/* length 0 or 1 */
 			if (room < 2)
 				break;
-			o[n] = (uint8_t)(2 + gen_below(r, 7));
-			o[n + 1] = (uint8_t)gen_below(r, 2);
+			o[n] = (uint8_t)(2 + rng_below(r, 7));
+			o[n + 1] = (uint8_t)rng_below(r, 2);
 			n += 2;
 			break;
 		case 10:	/* running past the header */
 			if (room < 2)
 				break;
-			o[n] = (uint8_t)(2 + gen_below(r, 7));
-			o[n + 1] = (uint8_t)(room + 1 + gen_below(r, 30));
+			o[n] = (uint8_t)(2 + rng_below(r, 7));
+			o[n + 1] = (uint8_t)(room + 1 + rng_below(r, 30));
 			n += 2;
 			break;
 		case 11:	/* a kind as the very last byte */
-			o[n++] = (uint8_t)(2 + gen_below(r, 7));
+			o[n++] = (uint8_t)(2 + rng_below(r, 7));
 			k = want;
 			break;
 		default:	/* random bytes */
-			while (n < 40 && gen_chance(r, 60))
-				o[n++] = (uint8_t)gen_u64(r);
+			while (n < 40 && rng_chance(r, 60))
+				o[n++] = (uint8_t)rng_u64(r);
 			break;
 		}
 	}
@@ -329,10 +308,10 @@ static const uint8_t v4_special[][4] = {
 	{ 126, 255, 255, 255 }, { 128, 0, 0, 0 }, { 223, 255, 255, 255 },
 };
 
-static void special_v6(struct gen_rng *r, uint8_t *a, const uint8_t *daddr)
+static void special_v6(struct rng *r, uint8_t *a, const uint8_t *daddr)
 {
 	memset(a, 0, 16);
-	switch (gen_below(r, 7)) {
+	switch (rng_below(r, 7)) {
 	case 0:
 		a[0] = 0xff;
 		a[1] = 0x02;
@@ -362,13 +341,13 @@ static void special_v6(struct gen_rng *r, uint8_t *a, const uint8_t *daddr)
 	}
 }
 
-static uint16_t pick_protected(struct gen_rng *r, const struct gen_target *t)
+static uint16_t pick_protected(struct rng *r, const struct gen_target *t)
 {
 	unsigned tries;
 
 	for (tries = 0; tries < 8; tries++) {
-		unsigned port = gen_chance(r, 50) ? (gen_chance(r, 50) ? 80 : 443) :
-						    gen_below(r, 65536);
+		unsigned port = rng_chance(r, 50) ? (rng_chance(r, 50) ? 80 : 443) :
+						    rng_below(r, 65536);
 		if ((t->cfg->ports[port / 32] >> (port % 32)) & 1)
 			return (uint16_t)port;
 	}
@@ -400,76 +379,76 @@ void gen_make_valid_ack(struct gen_spec *s, const struct gen_target *t,
 		s->optlen = 0;
 }
 
-void gen_random(struct gen_rng *r, const struct gen_target *t,
+void gen_random(struct rng *r, const struct gen_target *t,
 		struct gen_spec *s)
 {
-	unsigned roll = gen_below(r, 100), k;
-	int ipv6 = roll < 48 ? 0 : roll < 96 ? 1 : gen_chance(r, 50);
+	unsigned roll = rng_below(r, 100), k;
+	int ipv6 = roll < 48 ? 0 : roll < 96 ? 1 : rng_chance(r, 50);
 
 	gen_default(s, ipv6);
 	if (roll >= 96) {	/* not IP, or a mismatched ethertype */
 		static const uint16_t types[] = { 0x0806, 0x88cc, 0x0000, 0x8847,
 						  0xffff, 0x8137, 0x86dd, 0x0800 };
-		s->ethertype = types[gen_below(r, 8)];
+		s->ethertype = types[rng_below(r, 8)];
 	}
 
 	/* Ethernet and VLAN */
 	for (k = 0; k < 6; k++)
-		s->dmac[k] = (uint8_t)gen_u64(r);
+		s->dmac[k] = (uint8_t)rng_u64(r);
 	for (k = 0; k < 6; k++)
-		s->smac[k] = (uint8_t)gen_u64(r);
+		s->smac[k] = (uint8_t)rng_u64(r);
 	s->smac[0] &= 0xfe;
-	if (gen_chance(r, 4))
+	if (rng_chance(r, 4))
 		s->smac[0] |= 1;
-	if (gen_chance(r, 1))
+	if (rng_chance(r, 1))
 		memset(s->smac, 0xff, 6);
-	roll = gen_below(r, 100);
+	roll = rng_below(r, 100);
 	s->vlans = roll < 82 ? 0 : roll < 93 ? 1 : roll < 98 ? 2 : 3;
 	for (k = 0; k < 3; k++)
-		s->tpid[k] = gen_chance(r, 70) ? 0x8100 : 0x88a8;
+		s->tpid[k] = rng_chance(r, 70) ? 0x8100 : 0x88a8;
 
 	/* Addresses */
 	if (!ipv6) {
-		if (gen_chance(r, 85)) {
-			s->saddr[0] = (uint8_t)(1 + gen_below(r, 223));
+		if (rng_chance(r, 85)) {
+			s->saddr[0] = (uint8_t)(1 + rng_below(r, 223));
 			for (k = 1; k < 4; k++)
-				s->saddr[k] = (uint8_t)gen_u64(r);
+				s->saddr[k] = (uint8_t)rng_u64(r);
 		} else {
-			memcpy(s->saddr, v4_special[gen_below(r, sizeof(v4_special) / 4)], 4);
+			memcpy(s->saddr, v4_special[rng_below(r, sizeof(v4_special) / 4)], 4);
 		}
-		if (gen_chance(r, 10))
+		if (rng_chance(r, 10))
 			for (k = 0; k < 4; k++)
-				s->daddr[k] = (uint8_t)gen_u64(r);
+				s->daddr[k] = (uint8_t)rng_u64(r);
 	} else {
-		if (gen_chance(r, 85)) {
+		if (rng_chance(r, 85)) {
 			s->saddr[0] = 0x20;
 			s->saddr[1] = 0x01;
 			for (k = 2; k < 16; k++)
-				s->saddr[k] = (uint8_t)gen_u64(r);
+				s->saddr[k] = (uint8_t)rng_u64(r);
 		} else {
 			special_v6(r, s->saddr, s->daddr);
 		}
-		if (gen_chance(r, 10))
+		if (rng_chance(r, 10))
 			for (k = 0; k < 16; k++)
-				s->daddr[k] = (uint8_t)gen_u64(r);
+				s->daddr[k] = (uint8_t)rng_u64(r);
 	}
 
 	/* Ports, numbers, flags */
-	s->sport = (uint16_t)gen_u64(r);
-	s->dport = gen_chance(r, 75) ? pick_protected(r, t) : (uint16_t)gen_u64(r);
-	s->seq = (uint32_t)gen_u64(r);
-	s->ack = (uint32_t)gen_u64(r);
-	s->window = (uint16_t)gen_u64(r);
-	roll = gen_below(r, 100);
+	s->sport = (uint16_t)rng_u64(r);
+	s->dport = rng_chance(r, 75) ? pick_protected(r, t) : (uint16_t)rng_u64(r);
+	s->seq = (uint32_t)rng_u64(r);
+	s->ack = (uint32_t)rng_u64(r);
+	s->window = (uint16_t)rng_u64(r);
+	roll = rng_below(r, 100);
 	s->flags = roll < 36 ? 0x02 : roll < 62 ? 0x10 : roll < 66 ? 0x18 :
 		   roll < 70 ? 0x12 : roll < 75 ? 0xc2 : roll < 77 ? 0x03 :
 		   roll < 79 ? 0x06 : roll < 82 ? 0x04 : roll < 84 ? 0x01 :
 		   roll < 87 ? 0x14 : roll < 89 ? 0x11 : roll < 91 ? 0x00 :
-		   roll < 93 ? 0x42 : (uint8_t)gen_u64(r);
+		   roll < 93 ? 0x42 : (uint8_t)rng_u64(r);
 
 	/* Now and then the fuzzer's own loopback connection, either way. */
-	if (gen_chance(r, 3)) {
-		bool back = gen_chance(r, 30);
+	if (rng_chance(r, 3)) {
+		bool back = rng_chance(r, 30);
 
 		memset(s->saddr, 0, 16);
 		memset(s->daddr, 0, 16);
@@ -481,12 +460,12 @@ void gen_random(struct gen_rng *r, const struct gen_target *t,
 		}
 		s->sport = back ? GEN_EST_SERVER_PORT : GEN_EST_CLIENT_PORT;
 		s->dport = back ? GEN_EST_CLIENT_PORT : GEN_EST_SERVER_PORT;
-		if (gen_chance(r, 20))
-			s->sport = (uint16_t)gen_u64(r);	/* the listener */
+		if (rng_chance(r, 20))
+			s->sport = (uint16_t)rng_u64(r);	/* the listener */
 	}
 
 	/* Options */
-	roll = gen_below(r, 100);
+	roll = rng_below(r, 100);
 	if ((s->flags & 0x12) == 0x02) {
 		if (roll < 30)
 			set_opts(s, linux_opts, sizeof(linux_opts));
@@ -498,8 +477,8 @@ void gen_random(struct gen_rng *r, const struct gen_target *t,
 			s->optlen = 0;
 		else
 			random_opts(r, s);
-		if (roll < 50 && s->optlen >= 4 && gen_chance(r, 30))
-			put16(s->opts + 2, gen_below(r, 65536));	/* MSS value */
+		if (roll < 50 && s->optlen >= 4 && rng_chance(r, 30))
+			put16(s->opts + 2, rng_below(r, 65536));	/* MSS value */
 	} else {
 		if (roll < 40)
 			s->optlen = 0;
@@ -510,63 +489,63 @@ void gen_random(struct gen_rng *r, const struct gen_target *t,
 	}
 
 	/* An ACK carrying a real cookie: now, the previous epoch, or older. */
-	if ((s->flags & 0x10) && t->epoch_valid && gen_chance(r, 30)) {
-		uint64_t age = gen_chance(r, 85) ? gen_below(r, 2) : gen_below(r, 4);
+	if ((s->flags & 0x10) && t->epoch_valid && rng_chance(r, 30)) {
+		uint64_t age = rng_chance(r, 85) ? rng_below(r, 2) : rng_below(r, 4);
 		uint8_t flags = s->flags;
 
-		gen_make_valid_ack(s, t, t->now_epoch - age, gen_below(r, 64),
-				   gen_chance(r, 60));
-		if (gen_chance(r, 30))
+		gen_make_valid_ack(s, t, t->now_epoch - age, rng_below(r, 64),
+				   rng_chance(r, 60));
+		if (rng_chance(r, 30))
 			s->flags = flags;	/* keep SYN, FIN, RST, PSH ... */
-		if (gen_chance(r, 10))
+		if (rng_chance(r, 10))
 			s->optlen = 0;		/* the timestamps disagree */
 	}
 
 	/* IPv4: options, fragments, protocol, length */
 	if (!ipv6) {
-		if (gen_chance(r, 10)) {
-			s->ipoptlen = 4 * (1 + gen_below(r, 10));
+		if (rng_chance(r, 10)) {
+			s->ipoptlen = 4 * (1 + rng_below(r, 10));
 			for (k = 0; k < s->ipoptlen; k++)
-				s->ipopts[k] = gen_chance(r, 50) ? 1 : (uint8_t)gen_u64(r);
+				s->ipopts[k] = rng_chance(r, 50) ? 1 : (uint8_t)rng_u64(r);
 		}
-		roll = gen_below(r, 100);
+		roll = rng_below(r, 100);
 		s->frag = roll < 50 ? 0x4000 : roll < 85 ? 0 : roll < 90 ? 0x2000 :
-			  roll < 95 ? (uint16_t)(1 + gen_below(r, 0x1fff)) :
-				      (uint16_t)gen_u64(r);
-		if (gen_chance(r, 3))
-			s->ver_ihl = (uint8_t)gen_u64(r);
+			  roll < 95 ? (uint16_t)(1 + rng_below(r, 0x1fff)) :
+				      (uint16_t)rng_u64(r);
+		if (rng_chance(r, 3))
+			s->ver_ihl = (uint8_t)rng_u64(r);
 	} else {
-		if (gen_chance(r, 20)) {
+		if (rng_chance(r, 20)) {
 			static const uint8_t types[] = { 0, 43, 60, 44, 44, 60, 0, 51, 50, 59 };
 
-			s->next_ext = 1 + (int)gen_below(r, 5);
+			s->next_ext = 1 + (int)rng_below(r, 5);
 			for (k = 0; k < (unsigned)s->next_ext; k++) {
 				struct gen_ext *x = &s->ext[k];
 
-				x->type = types[gen_below(r, gen_chance(r, 85) ? 7 : 10)];
-				x->hdrlen = gen_chance(r, 90) ? (uint8_t)gen_below(r, 3) :
-								(uint8_t)gen_below(r, 64);
-				roll = gen_below(r, 100);
+				x->type = types[rng_below(r, rng_chance(r, 85) ? 7 : 10)];
+				x->hdrlen = rng_chance(r, 90) ? (uint8_t)rng_below(r, 3) :
+								(uint8_t)rng_below(r, 64);
+				roll = rng_below(r, 100);
 				x->fragword = roll < 50 ? 0 : roll < 75 ? 1 :
-					      (uint16_t)gen_u64(r);
+					      (uint16_t)rng_u64(r);
 			}
 		}
-		if (gen_chance(r, 3))
-			s->ver_tc_flow = (uint32_t)gen_u64(r);
+		if (rng_chance(r, 3))
+			s->ver_tc_flow = (uint32_t)rng_u64(r);
 	}
-	if (gen_chance(r, 5))
-		s->proto = (uint8_t)(gen_chance(r, 50) ? 17 : gen_u64(r));
-	if (gen_chance(r, 12))
-		s->totlen_delta = gen_chance(r, 70) ? (int)gen_below(r, 81) - 40 :
-						      (int)gen_below(r, 70000) - 35000;
+	if (rng_chance(r, 5))
+		s->proto = (uint8_t)(rng_chance(r, 50) ? 17 : rng_u64(r));
+	if (rng_chance(r, 12))
+		s->totlen_delta = rng_chance(r, 70) ? (int)rng_below(r, 81) - 40 :
+						      (int)rng_below(r, 70000) - 35000;
 
 	/* TCP header length, payload, Ethernet padding */
-	if (gen_chance(r, 8))
-		s->doff_words = 1 + (int)gen_below(r, 16);	/* 16: 0 */
-	if (gen_chance(r, 15))
-		s->paylen = gen_below(r, gen_chance(r, 90) ? 64 : 1400);
-	if (gen_chance(r, 15))
-		s->trailer = gen_below(r, 64);
+	if (rng_chance(r, 8))
+		s->doff_words = 1 + (int)rng_below(r, 16);	/* 16: 0 */
+	if (rng_chance(r, 15))
+		s->paylen = rng_below(r, rng_chance(r, 90) ? 64 : 1400);
+	if (rng_chance(r, 15))
+		s->trailer = rng_below(r, 64);
 }
 
 /* ---- mutations ------------------------------------------------------ */
@@ -576,33 +555,33 @@ static const uint8_t interesting8[] = {
 	0x4f, 0x50, 0x60, 0x7f, 0x80, 0xf0, 0xfe, 0xff, 44, 43, 60, 17,
 };
 
-void gen_mutate(struct gen_rng *r, uint8_t *buf, size_t *len,
+void gen_mutate(struct rng *r, uint8_t *buf, size_t *len,
 		const struct gen_layout *lay)
 {
-	unsigned n = 1 + gen_below(r, 3), k;
+	unsigned n = 1 + rng_below(r, 3), k;
 
 	for (k = 0; k < n; k++) {
-		size_t at = *len ? gen_below(r, (uint32_t)*len) : 0;
+		size_t at = *len ? rng_below(r, (uint32_t)*len) : 0;
 
-		switch (gen_below(r, 10)) {
+		switch (rng_below(r, 10)) {
 		case 0:
 			if (*len)
-				buf[at] ^= (uint8_t)(1u << gen_below(r, 8));
+				buf[at] ^= (uint8_t)(1u << rng_below(r, 8));
 			break;
 		case 1:
 			if (*len)
-				buf[at] = interesting8[gen_below(r, sizeof(interesting8))];
+				buf[at] = interesting8[rng_below(r, sizeof(interesting8))];
 			break;
 		case 2:		/* cut short */
-			*len = gen_below(r, (uint32_t)*len + 1);
+			*len = rng_below(r, (uint32_t)*len + 1);
 			break;
 		case 3: {	/* grow */
-			size_t add = 1 + gen_below(r, 64), i;
+			size_t add = 1 + rng_below(r, 64), i;
 
 			if (*len + add > GEN_FRAME_MAX)
 				break;
 			for (i = 0; i < add; i++)
-				buf[*len + i] = (uint8_t)gen_u64(r);
+				buf[*len + i] = (uint8_t)rng_u64(r);
 			*len += add;
 			break;
 		}
@@ -610,41 +589,41 @@ void gen_mutate(struct gen_rng *r, uint8_t *buf, size_t *len,
 			static const unsigned v16[] = { 0, 1, 4, 20, 40, 60, 0x7fff,
 							0x8000, 0xffff, 0x2000, 0x4000 };
 			if (*len >= 2) {
-				at = gen_below(r, (uint32_t)*len - 1);
-				put16(buf + at, v16[gen_below(r, 11)]);
+				at = rng_below(r, (uint32_t)*len - 1);
+				put16(buf + at, v16[rng_below(r, 11)]);
 			}
 			break;
 		}
 		case 5:		/* IPv4 version/IHL or IPv6 version */
 			if (lay->l3off < *len)
 				buf[lay->l3off] = (uint8_t)(buf[lay->l3off] & 0x0f) |
-						  (uint8_t)(gen_below(r, 16) << 4);
-			if (lay->l3off < *len && gen_chance(r, 50))
+						  (uint8_t)(rng_below(r, 16) << 4);
+			if (lay->l3off < *len && rng_chance(r, 50))
 				buf[lay->l3off] = (uint8_t)((buf[lay->l3off] & 0xf0) |
-							    gen_below(r, 16));
+							    rng_below(r, 16));
 			break;
 		case 6:		/* IP length +- a little */
 			if (lay->l3off + 6 <= *len) {
 				size_t f = lay->l3off + ((buf[lay->l3off] >> 4) == 6 ? 4 : 2);
-				unsigned v = get16(buf + f) + gen_below(r, 41) - 20;
+				unsigned v = get16(buf + f) + rng_below(r, 41) - 20;
 
 				put16(buf + f, v & 0xffff);
 			}
 			break;
 		case 7:		/* data offset */
 			if (lay->l4off + 13 <= *len)
-				buf[lay->l4off + 12] = (uint8_t)(gen_below(r, 16) << 4);
+				buf[lay->l4off + 12] = (uint8_t)(rng_below(r, 16) << 4);
 			break;
 		case 8:		/* TCP flags */
 			if (lay->l4off + 14 <= *len)
-				buf[lay->l4off + 13] = (uint8_t)gen_u64(r);
+				buf[lay->l4off + 13] = (uint8_t)rng_u64(r);
 			break;
 		default: {	/* insert or delete a byte */
 			if (!*len)
 				break;
-			if (gen_chance(r, 50) && *len < GEN_FRAME_MAX) {
+			if (rng_chance(r, 50) && *len < GEN_FRAME_MAX) {
 				memmove(buf + at + 1, buf + at, *len - at);
-				buf[at] = (uint8_t)gen_u64(r);
+				buf[at] = (uint8_t)rng_u64(r);
 				(*len)++;
 			} else {
 				memmove(buf + at, buf + at + 1, *len - at - 1);
@@ -658,7 +637,7 @@ void gen_mutate(struct gen_rng *r, uint8_t *buf, size_t *len,
 
 /* ---- the final ACK for a SYN-ACK the program sent ------------------- */
 
-bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct gen_rng *r,
+bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct rng *r,
 			struct gen_spec *s)
 {
 	const uint8_t *ip, *th, *o;
@@ -694,7 +673,7 @@ bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct gen_rng *r,
 	s->dport = (uint16_t)get16(th);
 	s->seq = get32(th + 8);
 	s->ack = get32(th + 4) + 1;
-	s->flags = gen_chance(r, 80) ? 0x10 : 0x18;
+	s->flags = rng_chance(r, 80) ? 0x10 : 0x18;
 	s->optlen = 0;
 	optlen = (size_t)(th[12] >> 4) * 4 - 20;
 	o = th + 20;
@@ -703,17 +682,17 @@ bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct gen_rng *r,
 			/* Timestamps were agreed: echo ours, send a TSval. */
 			set_opts(s, ack_ts_opts, sizeof(ack_ts_opts));
 			memcpy(s->opts + 8, o + i + 2, 4);
-			put32(s->opts + 4, (uint32_t)gen_u64(r));
+			put32(s->opts + 4, (uint32_t)rng_u64(r));
 			break;
 		}
-	if (gen_chance(r, 10)) {	/* disagree about timestamps */
+	if (rng_chance(r, 10)) {	/* disagree about timestamps */
 		if (s->optlen)
 			s->optlen = 0;
 		else
 			set_opts(s, ack_ts_opts, sizeof(ack_ts_opts));
 	}
-	if (gen_chance(r, 20))
-		s->paylen = 1 + gen_below(r, 100);
+	if (rng_chance(r, 20))
+		s->paylen = 1 + rng_below(r, 100);
 	return true;
 }
 

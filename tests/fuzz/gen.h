@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "sgate/abi.h"
+#include "../lib/rng.h"
 
 enum {
 	GEN_FRAME_MAX = 2048,
@@ -21,15 +22,6 @@ enum {
 	GEN_EST_SERVER_PORT = 7777,
 	GEN_EST_CLIENT_PORT = 7778,
 };
-
-/* splitmix64 with its own state, so every stream replays from its seed. */
-struct gen_rng {
-	uint64_t s;
-};
-
-uint64_t gen_u64(struct gen_rng *r);
-uint32_t gen_below(struct gen_rng *r, uint32_t n);	/* [0, n) */
-bool gen_chance(struct gen_rng *r, unsigned percent);
 
 struct gen_ext {
 	uint8_t type;		/* 0, 43, 60, 44, or anything */
@@ -85,17 +77,17 @@ void gen_default(struct gen_spec *s, int ipv6);
 size_t gen_build(const struct gen_spec *s, uint8_t *buf, struct gen_layout *lay);
 
 /* A random frame aimed at the target: mostly nearly right, often wrong. */
-void gen_random(struct gen_rng *r, const struct gen_target *t,
+void gen_random(struct rng *r, const struct gen_target *t,
 		struct gen_spec *s);
 /* Break a built frame: 1..3 random mutations. */
-void gen_mutate(struct gen_rng *r, uint8_t *buf, size_t *len,
+void gen_mutate(struct rng *r, uint8_t *buf, size_t *len,
 		const struct gen_layout *lay);
 
 /* A valid final ACK for s's flow, its cookie made for epoch (codec). */
 void gen_make_valid_ack(struct gen_spec *s, const struct gen_target *t,
 			uint64_t epoch, uint32_t optbits, bool with_ts);
 /* The final ACK answering a SYN-ACK the program sent (its frame bytes). */
-bool gen_ack_for_synack(const uint8_t *synack, size_t len, struct gen_rng *r,
+bool gen_ack_for_synack(const uint8_t *synack, size_t len, struct rng *r,
 			struct gen_spec *s);
 
 /* The seed corpus: every branch the issue lists, by name. */
