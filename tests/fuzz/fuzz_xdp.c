@@ -43,7 +43,8 @@
 #include <linux/bpf.h>
 
 #include "sgate/abi.h"
-#include "sgate.skel.h"
+#include "../lib/clock.h"
+#include "../lib/gate_run.h"
 #include "../model/xdp_model.h"
 #include "gen.h"
 
@@ -56,14 +57,7 @@ enum {
 
 /* ---- the program under test ----------------------------------------- */
 
-struct instance {
-	struct sgate_bpf *skel;
-	bool ipv6_enabled;
-	int prog_fd, cfg_fd, keys_fd, sel_fd, stats_fd;
-};
-
-static struct instance inst[2];		/* [0] IPv6 enabled, [1] not */
-static int ncpu;
+static struct gate inst[2];		/* [0] IPv6 enabled, [1] not */
 
 /* Everything the program reads besides the frame. */
 struct context {
@@ -84,48 +78,29 @@ static uint64_t stat_hits[SGATE_STAT_MAX], verdict_hits[4];
 static uint64_t invariant_failures;
 static const char *save_dir = "build/fuzz";
 
-static uint64_t coarse_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void read_stats(int which, uint64_t *sum)
 {
-	struct sgate_stats per[ncpu];
-	uint32_t zero = 0;
-	int c, i;
+	int err = gate_read_stats(&inst[which], sum);
 
-	if (bpf_map_lookup_elem(inst[which].stats_fd, &zero, per))
-		fail_msg("stats lookup: %s", strerror(errno));
-	for (i = 0; i < SGATE_STAT_MAX; i++) {
-		sum[i] = 0;
-		for (c = 0; c < ncpu; c++)
-			sum[i] += per[c].count[i];
-	}
+	if (err)
+		fail_msg("stats lookup: %s", strerror(-err));
 }
 
 static void apply_context(const struct context *c)
 {
-	struct instance *in = &inst[c->inst];
-	uint32_t zero = 0, one = 1;
+	const struct gate *in = &inst[c->inst];
+	int err;
 
 	cur = *c;
-	if (bpf_map_update_elem(in->cfg_fd, &zero, &c->cfg, 0) ||
-	    bpf_map_update_elem(in->keys_fd, &zero, &c->ring[0], 0) ||
-	    bpf_map_update_elem(in->keys_fd, &one, &c->ring[1], 0) ||
-	    bpf_map_update_elem(in->sel_fd, &zero, &c->sel, 0))
-		fail_msg("map update: %s", strerror(errno));
+	err = gate_set_config(in, &c->cfg);
+	if (!err)
+		err = gate_set_ring(in, 0, &c->ring[0]);
+	if (!err)
+		err = gate_set_ring(in, 1, &c->ring[1]);
+	if (!err)
+		err = gate_set_key_sel(in, c->sel);
+	if (err)
+		fail_msg("map update: %s", strerror(-err));
 	read_stats(c->inst, stats_prev[c->inst]);
 }
 
@@ -192,21 +167,12 @@ static int connect_pair(int family)
 
 static int netns_setup(void)
 {
-	struct ifreq ifr = {};
-	int fd;
+	int err = gate_netns_enter();
 
-	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, "unshare(CLONE_NEWNET): %s\n", strerror(errno));
+	if (err) {
+		fprintf(stderr, "a network namespace of our own: %s\n", strerror(-err));
 		return -1;
 	}
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	strcpy(ifr.ifr_name, "lo");
-	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
-		return -1;
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-		return -1;
-	close(fd);
 	if (connect_pair(AF_INET) || connect_pair(AF_INET6)) {
 		fprintf(stderr, "loopback connections: %s\n", strerror(errno));
 		return -1;
@@ -806,7 +772,7 @@ static struct outcome last;
 static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 {
 	static uint8_t in[GEN_FRAME_MAX + META_MAX];
-	struct instance *ins = &inst[cur.inst];
+	const struct gate *ins = &inst[cur.inst];
 	struct outcome *o = &last;
 	static struct model_result m;
 	struct model_env env = {
@@ -827,17 +793,11 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 	memcpy(in + cur.meta_len, frame, len);
 
 	for (attempt = 0;; attempt++) {
-		struct xdp_md ctx_in = { .data = cur.meta_len,
-					 .data_end = cur.meta_len + (uint32_t)len };
-		struct xdp_md ctx_out = {};
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
-			    .data_size_in = cur.meta_len + (uint32_t)len,
-			    .data_out = o->out, .data_size_out = sizeof(o->out),
-			    .ctx_in = &ctx_in, .ctx_size_in = sizeof(ctx_in),
-			    .ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out));
+		struct gate_xdp_out run;
 
 		t0 = coarse_ns();
-		err = bpf_prog_test_run_opts(ins->prog_fd, &opts) ? -errno : 0;
+		err = gate_run_xdp(ins, in, cur.meta_len, (uint32_t)len, o->out,
+				   sizeof(o->out), &run);
 		t1 = coarse_ns();
 		frames_run++;
 		env.now_ns = t0;
@@ -856,9 +816,9 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 		}
 		if (err)
 			fail_msg("BPF_PROG_RUN: %s (%s)", strerror(-err), origin);
-		retval = opts.retval;
-		size_out = opts.data_size_out;
-		meta_out = ctx_out.data - ctx_out.data_meta;
+		retval = (uint32_t)run.verdict;
+		size_out = run.size_out;
+		meta_out = run.meta_len;
 		read_stats(cur.inst, now);
 		o->stat = -1;
 		for (i = 0; i < SGATE_STAT_MAX; i++) {
@@ -903,23 +863,6 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 
 /* ---- setup ---------------------------------------------------------- */
 
-static int load_instance(struct instance *in, bool ipv6_enabled)
-{
-	in->skel = sgate_bpf__open();
-	if (!in->skel)
-		return -1;
-	in->skel->rodata->sgate_ipv6_enabled = ipv6_enabled;
-	if (sgate_bpf__load(in->skel))
-		return -1;
-	in->ipv6_enabled = ipv6_enabled;
-	in->prog_fd = bpf_program__fd(in->skel->progs.sgate_xdp);
-	in->cfg_fd = bpf_map__fd(in->skel->maps.sgate_config);
-	in->keys_fd = bpf_map__fd(in->skel->maps.sgate_keys);
-	in->sel_fd = bpf_map__fd(in->skel->maps.sgate_key_sel);
-	in->stats_fd = bpf_map__fd(in->skel->maps.sgate_stats);
-	return 0;
-}
-
 static uint64_t env_u64(const char *name, uint64_t def)
 {
 	const char *v = getenv(name);
@@ -932,12 +875,16 @@ static uint64_t env_u64(const char *name, uint64_t def)
 
 static int setup(void **state)
 {
+	int err;
+
 	(void)state;
 	if (sodium_init() < 0 || netns_setup())
 		return -1;
-	ncpu = libbpf_num_possible_cpus();
-	if (load_instance(&inst[0], true) || load_instance(&inst[1], false)) {
-		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n", strerror(errno));
+	err = gate_load(&inst[0], true);
+	if (!err)
+		err = gate_load(&inst[1], false);
+	if (err) {
+		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n", strerror(-err));
 		return -1;
 	}
 	if (getenv("SGATE_FUZZ_SAVE"))
@@ -948,8 +895,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	sgate_bpf__destroy(inst[0].skel);
-	sgate_bpf__destroy(inst[1].skel);
+	gate_unload(&inst[0]);
+	gate_unload(&inst[1]);
 	return 0;
 }
 
