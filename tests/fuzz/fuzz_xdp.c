@@ -4,9 +4,9 @@
  * BPF_PROG_RUN and to the reference model (tests/model/), and the two must
  * agree on the verdict, the bytes that come out (frame and metadata) and
  * the counter that moved.  Three invariants are checked on every frame
- * without the model: nothing malformed is sent back with XDP_TX, a reply
- * is never larger than the request plus what it mirrors, and no ACK passes
- * without a MAC that libsodium's SipHash confirms.
+ * without the model (invariants.c).  Frames come from gen.c and the seed
+ * corpus in seeds.c; disagreements are saved as case files (case_file.c)
+ * and tests/fuzz/regress/ holds those that must never come back.
  *
  *   SGATE_FUZZ_FRAMES   random frames (default 1e6; "1e8" is fine)
  *   SGATE_FUZZ_SEED     the generator's seed (default 0x5eed)
@@ -20,9 +20,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,23 +28,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
 #include "sgate/abi.h"
 #include "../lib/clock.h"
 #include "../lib/gate_run.h"
 #include "../model/xdp_model.h"
+#include "case_file.h"
+#include "context.h"
 #include "gen.h"
+#include "invariants.h"
 
 enum {
 	/* BPF_PROG_RUN's metadata limit on this kernel: 256 - xdp_frame. */
@@ -57,16 +54,7 @@ enum {
 
 /* ---- the program under test ----------------------------------------- */
 
-static struct gate inst[2];		/* [0] IPv6 enabled, [1] not */
-
-/* Everything the program reads besides the frame. */
-struct context {
-	int inst;
-	struct sgate_config cfg;
-	struct sgate_keyring ring[2];
-	uint32_t sel;
-	uint32_t meta_len;
-};
+static struct gate inst[2];		/* by context.h's CONTEXT_* */
 
 static struct context cur;		/* what the maps hold now */
 static uint64_t stats_prev[2][SGATE_STAT_MAX];
@@ -182,15 +170,6 @@ static int netns_setup(void)
 
 /* ---- contexts ------------------------------------------------------- */
 
-static void ring_empty(struct sgate_keyring *r)
-{
-	int i;
-
-	memset(r, 0, sizeof(*r));
-	for (i = 0; i < SGATE_KEYRING_MASTERS; i++)
-		r->m[i].first_epoch = ~0ULL;
-}
-
 static void random_key(struct rng *g, struct sgate_master_key *m,
 		       uint64_t first)
 {
@@ -258,7 +237,7 @@ static void random_context(struct rng *g, struct context *c)
 	unsigned i, roll;
 
 	memset(c, 0, sizeof(*c));
-	c->inst = rng_chance(g, 88) ? 0 : 1;
+	c->inst = rng_chance(g, 88) ? CONTEXT_IPV6 : CONTEXT_NO_IPV6;
 	c->cfg.abi_version = SGATE_ABI_VERSION;
 	c->cfg.features = rng_chance(g, 50) ? 15 : rng_below(g, 16);
 	c->cfg.mss_v4 = random_mss(g);
@@ -335,339 +314,6 @@ static struct gen_target target_of(const struct context *c)
 	return t;
 }
 
-/* ---- regression case files ------------------------------------------ */
-
-/*
- * A case is text: the context, then the frame in hex.  Key first epochs
- * are stored relative to the epoch the case was found in ("rel -1"), so a
- * replay at any time sees the same ring shape.
- */
-static void write_case(const char *path, const struct context *c,
-		       const uint8_t *frame, size_t len, const char *note)
-{
-	uint64_t e = c->cfg.epoch_ns ? coarse_ns() / c->cfg.epoch_ns : 0;
-	FILE *f = fopen(path, "w");
-	unsigned p, s, i;
-	size_t k;
-
-	if (!f)
-		return;
-	fprintf(f, "# sgate differential fuzz case\n# %s\n", note);
-	fprintf(f, "ipv6_enabled %d\nfeatures %u\nmss_v4 %u\nmss_v6 %u\n",
-		inst[c->inst].ipv6_enabled, c->cfg.features, c->cfg.mss_v4,
-		c->cfg.mss_v6);
-	fprintf(f, "syn_window %u\nrcv_wscale %u\nepoch_ns %llu\nmeta_len %u\nsel %u\n",
-		c->cfg.syn_window, c->cfg.rcv_wscale,
-		(unsigned long long)c->cfg.epoch_ns, c->meta_len, c->sel);
-	fprintf(f, "ports");
-	for (p = 0; p < 65536; p++)
-		if ((c->cfg.ports[p / 32] >> (p % 32)) & 1) {
-			for (i = p; i + 1 < 65536 && ((c->cfg.ports[(i + 1) / 32] >> ((i + 1) % 32)) & 1); i++)
-				;
-			if (i > p)
-				fprintf(f, " %u-%u", p, i);
-			else
-				fprintf(f, " %u", p);
-			p = i;
-		}
-	fprintf(f, "\n");
-	for (s = 0; s < 2; s++)
-		for (i = 0; i < SGATE_KEYRING_MASTERS; i++) {
-			const struct sgate_master_key *m = &c->ring[s].m[i];
-
-			fprintf(f, "key %u %u ", s, i);
-			for (k = 0; k < 16; k++)
-				fprintf(f, "%02x", ((const uint8_t *)m->key.k)[k]);
-			if (m->first_epoch == ~0ULL)
-				fprintf(f, " none\n");
-			else
-				fprintf(f, " rel %lld\n",
-					(long long)(m->first_epoch - e));
-		}
-	fprintf(f, "frame ");
-	for (k = 0; k < len; k++)
-		fprintf(f, "%02x", frame[k]);
-	fprintf(f, "\n");
-	fclose(f);
-}
-
-static int read_case(const char *path, struct context *c, uint8_t *frame,
-		     size_t *len)
-{
-	char line[16384], word[64];
-	FILE *f = fopen(path, "r");
-	struct {
-		unsigned s, i;
-		long long rel;
-		int none;
-	} keys[6];
-	int nkeys = 0, k;
-	uint64_t e;
-
-	if (!f)
-		return -1;
-	memset(c, 0, sizeof(*c));
-	c->cfg.abi_version = SGATE_ABI_VERSION;
-	ring_empty(&c->ring[0]);
-	ring_empty(&c->ring[1]);
-	*len = 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned v;
-		unsigned long long u;
-
-		if (line[0] == '#' || sscanf(line, "%63s", word) != 1)
-			continue;
-		if (sscanf(line, "ipv6_enabled %u", &v) == 1)
-			c->inst = v ? 0 : 1;
-		else if (sscanf(line, "features %u", &v) == 1)
-			c->cfg.features = v;
-		else if (sscanf(line, "mss_v4 %u", &v) == 1)
-			c->cfg.mss_v4 = (uint16_t)v;
-		else if (sscanf(line, "mss_v6 %u", &v) == 1)
-			c->cfg.mss_v6 = (uint16_t)v;
-		else if (sscanf(line, "syn_window %u", &v) == 1)
-			c->cfg.syn_window = (uint16_t)v;
-		else if (sscanf(line, "rcv_wscale %u", &v) == 1)
-			c->cfg.rcv_wscale = (uint8_t)v;
-		else if (sscanf(line, "epoch_ns %llu", &u) == 1)
-			c->cfg.epoch_ns = u;
-		else if (sscanf(line, "meta_len %u", &v) == 1)
-			c->meta_len = v;
-		else if (sscanf(line, "sel %u", &v) == 1)
-			c->sel = v;
-		else if (!strcmp(word, "ports")) {
-			char *tok = strtok(line + 5, " \n");
-
-			for (; tok; tok = strtok(NULL, " \n")) {
-				unsigned a, b, p;
-
-				if (sscanf(tok, "%u-%u", &a, &b) != 2)
-					b = a = (unsigned)atoi(tok);
-				for (p = a; p <= b && p < 65536; p++)
-					c->cfg.ports[p / 32] |= 1U << (p % 32);
-			}
-		} else if (!strcmp(word, "key") && nkeys < 6) {
-			char hex[40], how[8];
-			unsigned s, i, b;
-			long long rel = 0;
-
-			if (sscanf(line, "key %u %u %32s %7s %lld", &s, &i, hex,
-				   how, &rel) < 4 || s > 1 || i > 2)
-				continue;
-			for (b = 0; b < 16; b++) {
-				unsigned x;
-
-				sscanf(hex + 2 * b, "%2x", &x);
-				((uint8_t *)c->ring[s].m[i].key.k)[b] = (uint8_t)x;
-			}
-			keys[nkeys].s = s;
-			keys[nkeys].i = i;
-			keys[nkeys].rel = rel;
-			keys[nkeys].none = !strcmp(how, "none");
-			nkeys++;
-		} else if (!strcmp(word, "frame")) {
-			const char *h = line + 6;
-
-			while (h[0] && h[1] && h[0] != '\n' && *len < GEN_FRAME_MAX) {
-				unsigned x;
-
-				sscanf(h, "%2x", &x);
-				frame[(*len)++] = (uint8_t)x;
-				h += 2;
-			}
-		}
-	}
-	fclose(f);
-	e = c->cfg.epoch_ns ? coarse_ns() / c->cfg.epoch_ns : 0;
-	for (k = 0; k < nkeys; k++) {
-		long long fe = (long long)e + keys[k].rel;
-
-		c->ring[keys[k].s].m[keys[k].i].first_epoch =
-			keys[k].none ? ~0ULL : fe < 0 ? 0 : (uint64_t)fe;
-	}
-	return 0;
-}
-
-/* ---- invariants, without the model ---------------------------------- */
-
-static unsigned g16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static uint32_t g32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-enum { OFF_MSS = 1, OFF_WS = 2, OFF_SACK = 4, OFF_TS = 8 };
-
-/*
- * Is this a SYN we may answer at all?  A strict reading of the headers:
- * sound lengths, no fragment, SYN without ACK, FIN or RST, unicast sender.
- * Returns the options it offers (OFF_*) or -1.
- */
-static int sound_syn(const uint8_t *b, size_t len)
-{
-	size_t l3 = 14, l4, ip_end, doff, i;
-	unsigned et, tcp, k;
-	int offered = 0;
-
-	if (len < 14 || (b[6] & 1))
-		return -1;
-	et = g16(b + 12);
-	for (k = 0; k < 2 && (et == 0x8100 || et == 0x88a8); k++) {
-		if (len < l3 + 4)
-			return -1;
-		et = g16(b + l3 + 2);
-		l3 += 4;
-	}
-	if (et == 0x0800) {
-		size_t ihl;
-
-		if (len < l3 + 20 || b[l3] >> 4 != 4 || (b[l3] & 15) < 5 ||
-		    (g16(b + l3 + 6) & 0x3fff) || b[l3 + 9] != 6)
-			return -1;
-		ihl = (size_t)(b[l3] & 15) * 4;
-		ip_end = l3 + g16(b + l3 + 2);
-		l4 = l3 + ihl;
-	} else if (et == 0x86dd) {
-		unsigned nh;
-
-		if (len < l3 + 40 || b[l3] >> 4 != 6)
-			return -1;
-		ip_end = l3 + 40 + g16(b + l3 + 4);
-		nh = b[l3 + 6];
-		l4 = l3 + 40;
-		for (k = 0; k < 4 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); k++) {
-			if (len < l4 + 8)
-				return -1;
-			if (nh == 44 && (g16(b + l4 + 2) & 0xfff9))
-				return -1;	/* a fragment */
-			tcp = b[l4];
-			l4 += nh == 44 ? 8 : ((size_t)b[l4 + 1] + 1) * 8;
-			nh = tcp;
-		}
-		if (nh != 6)
-			return -1;
-	} else {
-		return -1;
-	}
-	if (ip_end > len || l4 + 20 > ip_end)
-		return -1;
-	doff = (size_t)(b[l4 + 12] >> 4) * 4;
-	if (doff < 20 || l4 + doff > ip_end)
-		return -1;
-	if ((b[l4 + 13] & 0x17) != 0x02)
-		return -1;
-	for (i = l4 + 20; i < l4 + doff;) {
-		unsigned kind = b[i], l;
-
-		if (kind == 0)
-			break;
-		if (kind == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= l4 + doff || (l = b[i + 1]) < 2 || i + l > l4 + doff)
-			break;
-		offered |= kind == 2 && l == 4 ? OFF_MSS : kind == 3 && l == 3 ? OFF_WS :
-			   kind == 4 && l == 2 ? OFF_SACK : kind == 8 && l == 10 ? OFF_TS : 0;
-		i += l;
-	}
-	return offered;
-}
-
-/* The options a SYN-ACK carries, by a plain walk. */
-static int reply_options(const uint8_t *b, size_t len, size_t *tcp_len)
-{
-	size_t l3 = 14, l4, doff, i;
-	int has = 0;
-
-	while (l3 + 2 <= len && (g16(b + l3 - 2) == 0x8100 || g16(b + l3 - 2) == 0x88a8))
-		l3 += 4;
-	if (l3 + 1 > len)
-		return -1;
-	l4 = l3 + (b[l3] >> 4 == 6 ? 40 : 20);
-	if (l4 + 20 > len)
-		return -1;
-	doff = (size_t)(b[l4 + 12] >> 4) * 4;
-	*tcp_len = doff;
-	for (i = l4 + 20; i + 1 < l4 + doff && i < len;) {
-		if (b[i] == 1) {
-			i++;
-			continue;
-		}
-		has |= b[i] == 2 ? OFF_MSS : b[i] == 3 ? OFF_WS : b[i] == 4 ? OFF_SACK :
-		       b[i] == 8 ? OFF_TS : 0x100;
-		if (b[i + 1] < 2)
-			return -1;
-		i += b[i + 1];
-	}
-	return has;
-}
-
-/* The MAC as cookie-format.md spells it, computed by libsodium. */
-static uint32_t sodium_mac(const uint8_t key[16], int ipv6, const uint8_t *saddr,
-			   const uint8_t *daddr, const uint8_t *ports,
-			   uint32_t isn, uint32_t epoch, uint32_t tag)
-{
-	uint8_t in[48], out[8];
-	size_t n = 0, alen = ipv6 ? 16 : 4;
-	uint64_t h = 0;
-	int i;
-
-	memcpy(in, saddr, alen);
-	memcpy(in + alen, daddr, alen);
-	n = 2 * alen;
-	memcpy(in + n, ports, 4);
-	for (i = 0; i < 4; i++) {
-		in[n + 4 + i] = (uint8_t)(isn >> (8 * i));
-		in[n + 8 + i] = (uint8_t)(epoch >> (8 * i));
-		in[n + 12 + i] = (uint8_t)(tag >> (8 * i));
-	}
-	crypto_shorthash_siphash24(out, in, n + 16, key);
-	for (i = 7; i >= 0; i--)
-		h = h << 8 | out[i];
-	return (uint32_t)(h & 0x1ffffff);
-}
-
-/* Does this passed ACK carry a MAC libsodium agrees with (either TS decision)? */
-static bool genuine_cookie(const struct model_result *m, const uint8_t *b,
-			   uint64_t now_ns)
-{
-	const struct sgate_keyring *ring = &cur.ring[cur.sel & 1];
-	const struct model_parse *p = &m->p;
-	const uint8_t *ip = b + p->l3off, *th = b + p->l4off;
-	uint64_t now = now_ns / cur.cfg.epoch_ns, epoch;
-	uint32_t cookie = g32(th + 8) - 1, isn = g32(th + 4) - 1, tag;
-	const struct sgate_master_key *key = NULL;
-	int i, ts;
-
-	if (((cookie >> 31) & 1) == (now & 1))
-		epoch = now;
-	else if (now)
-		epoch = now - 1;
-	else
-		return false;
-	for (i = 0; i < SGATE_KEYRING_MASTERS && !key; i++)
-		if (epoch >= ring->m[i].first_epoch)
-			key = &ring->m[i];
-	if (!key)
-		return false;
-	for (ts = 0; ts < 2; ts++) {
-		tag = ((cookie >> 25) & 0x3f) | (uint32_t)ts << 6 |
-		      (uint32_t)p->ipv6 << 7 | 2u << 8;
-		if (sodium_mac((const uint8_t *)key->key.k, p->ipv6,
-			       p->ipv6 ? ip + 8 : ip + 12,
-			       p->ipv6 ? ip + 24 : ip + 16, th, isn,
-			       (uint32_t)epoch, tag) == (cookie & 0x1ffffff))
-			return true;
-	}
-	return false;
-}
-
 /* ---- one frame ------------------------------------------------------ */
 
 struct outcome {
@@ -739,23 +385,11 @@ static void check_invariants(const uint8_t *frame, size_t len,
 			     const struct model_result *m, uint64_t t0,
 			     const char *origin)
 {
-	const char *bad = NULL;
+	const char *bad = invariant_broken(frame, len, o->verdict, o->stat,
+					   o->frame_out, o->out_len, m,
+					   &cur.ring[cur.sel & 1],
+					   cur.cfg.epoch_ns, t0);
 
-	if (o->verdict == XDP_TX) {
-		int offered = sound_syn(frame, len), has;
-		size_t reply_tcp = 0;
-
-		has = reply_options(o->frame_out, o->out_len, &reply_tcp);
-		if (offered < 0)
-			bad = "a malformed frame was sent back with XDP_TX";
-		else if (o->out_len > len + 4)
-			bad = "the reply is larger than the request plus an MSS option";
-		else if (has < 0 || (has & ~(offered | OFF_MSS)))
-			bad = "the reply carries an option the request did not offer";
-	}
-	if (o->stat == SGATE_STAT_COOKIE_VALID &&
-	    (o->verdict != XDP_PASS || !genuine_cookie(m, frame, t0)))
-		bad = "an ACK without a genuine MAC was passed";
 	if (bad) {
 		invariant_failures++;
 		report(bad, frame, len, o, m, origin);
@@ -880,9 +514,9 @@ static int setup(void **state)
 	(void)state;
 	if (sodium_init() < 0 || netns_setup())
 		return -1;
-	err = gate_load(&inst[0], true);
+	err = gate_load(&inst[CONTEXT_IPV6], true);
 	if (!err)
-		err = gate_load(&inst[1], false);
+		err = gate_load(&inst[CONTEXT_NO_IPV6], false);
 	if (err) {
 		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n", strerror(-err));
 		return -1;

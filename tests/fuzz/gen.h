@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Frames for the differential fuzzer: a structured builder that can get
- * every field wrong on purpose, a seeded random generator over it, the seed
- * corpus that names every branch of Documentation/datapath.md, and a
- * mutator that breaks frames byte by byte.
+ * every field wrong on purpose, a seeded random generator over it and a
+ * mutator that breaks frames byte by byte (gen.c), and the seed corpus that
+ * names every branch of Documentation/datapath.md (seeds.c).
  */
 #ifndef SGATE_FUZZ_GEN_H
 #define SGATE_FUZZ_GEN_H
@@ -90,7 +90,12 @@ void gen_make_valid_ack(struct gen_spec *s, const struct gen_target *t,
 bool gen_ack_for_synack(const uint8_t *synack, size_t len, struct rng *r,
 			struct gen_spec *s);
 
-/* The seed corpus: every branch the issue lists, by name. */
+/* TCP options of real stacks' SYNs, and the timestamps of a final ACK. */
+extern const uint8_t gen_linux_opts[20], gen_windows_opts[12];
+extern const uint8_t gen_macos_opts[24], gen_ack_ts_opts[12];
+void gen_set_opts(struct gen_spec *s, const uint8_t *o, size_t n);
+
+/* The seed corpus (seeds.c): every branch of the gate, by name. */
 struct gen_seed {
 	const char *name;
 	void (*make)(struct gen_spec *s, const struct gen_target *t);
