@@ -16,7 +16,7 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
-. tests/e2e/lib.sh
+. tests/lib/netns.sh
 
 B=$BUILD/bench
 R=$B/results
