@@ -582,7 +582,7 @@ static void test_seeds(void **state)
 	static uint8_t frame[GEN_FRAME_MAX], work[GEN_FRAME_MAX];
 	struct rng g = { 0x5eed5eedULL };
 	uint64_t before = mismatches + invariant_failures, n0 = frames_run;
-	struct gen_layout lay;
+	struct pkt_layout lay;
 	struct gen_spec s;
 	struct gen_target t;
 	struct context c;
@@ -652,7 +652,7 @@ static void test_random(void **state)
 	uint64_t seed = env_u64("SGATE_FUZZ_SEED", 0x5eed);
 	uint64_t before = mismatches + invariant_failures, i, n0 = frames_run;
 	struct rng g = { seed };
-	struct gen_layout lay;
+	struct pkt_layout lay;
 	struct gen_spec s;
 	struct gen_target t;
 	struct context c;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Frame builder, random generator and mutator for the differential fuzzer
- * (the seed corpus is in seeds.c).
+ * Frame specs with any field wrong on purpose (built by tests/lib/packet.c),
+ * the random generator and the mutator of the differential fuzzer (the
+ * seed corpus is in seeds.c).
  * Valid cookies for final ACKs come from the codec (include/sgate/cookie.h):
  * the fuzzer needs ACKs that pass, and the codec is what both the program
  * and the model agree to trust.
@@ -11,72 +12,12 @@
 #include "sgate/cookie.h"
 #include "gen.h"
 
-static void put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static unsigned get16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* ---- the builder ---------------------------------------------------- */
+/* ---- specs to frames ----------------------------------------------- */
 
 void gen_default(struct gen_spec *s, int ipv6)
 {
-	static const uint8_t cmac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-
 	memset(s, 0, sizeof(*s));
-	memcpy(s->dmac, smac, 6);
-	memcpy(s->smac, cmac, 6);
-	s->tpid[0] = s->tpid[1] = s->tpid[2] = 0x8100;
-	s->ipv6 = ipv6;
-	s->ethertype = ipv6 ? 0x86dd : 0x0800;
-	s->proto = 6;
-	if (ipv6) {
-		s->saddr[0] = 0xfd;
-		s->saddr[15] = 1;
-		s->daddr[0] = 0xfd;
-		s->daddr[15] = 2;
-	} else {
-		memcpy(s->saddr, (uint8_t[]){ 10, 0, 0, 1 }, 4);
-		memcpy(s->daddr, (uint8_t[]){ 10, 0, 0, 2 }, 4);
-	}
-	s->sport = 40000;
-	s->dport = 80;
-	s->seq = 0x11223344;
-	s->flags = 0x02;
-	s->window = 64240;
+	pkt_default(&s->p, ipv6);
 }
 
 static size_t ext_size(const struct gen_ext *e)
@@ -93,100 +34,50 @@ static size_t ext_size(const struct gen_ext *e)
 	}
 }
 
-size_t gen_build(const struct gen_spec *s, uint8_t *out, struct gen_layout *lay)
+/* The extension header list as bytes, each naming the next; returns the length. */
+static size_t ext_bytes(const struct gen_spec *s, uint8_t *buf)
 {
-	static uint8_t buf[16384];
-	size_t off, l3, l4, tcplen, optpad, i, len;
-	uint32_t sum;
-	long iplen;
+	size_t e = 0;
+	int k;
 
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, s->dmac, 6);
-	memcpy(buf + 6, s->smac, 6);
-	off = 12;
-	for (i = 0; i < (size_t)s->vlans && i < 3; i++) {
-		put16(buf + off, s->tpid[i]);
-		put16(buf + off + 2, (unsigned)(100 + i));
-		off += 4;
-	}
-	put16(buf + off, s->ethertype);
-	l3 = off + 2;
+	for (k = 0; k < s->next_ext && k < GEN_MAX_EXT; k++) {
+		const struct gen_ext *x = &s->ext[k];
 
-	optpad = (s->optlen + 3) & ~(size_t)3;
-	tcplen = 20 + optpad;
-
-	if (!s->ipv6) {
-		size_t ihl = 20 + s->ipoptlen;
-
-		buf[l3] = s->ver_ihl ? s->ver_ihl : (uint8_t)(0x40 | ihl / 4);
-		iplen = (long)(ihl + tcplen + s->paylen) + s->totlen_delta;
-		put16(buf + l3 + 2, (unsigned)(iplen < 0 ? 0 : iplen > 0xffff ? 0xffff : iplen));
-		put16(buf + l3 + 4, 0x1234);
-		put16(buf + l3 + 6, s->frag);
-		buf[l3 + 8] = 64;
-		buf[l3 + 9] = s->proto;
-		memcpy(buf + l3 + 12, s->saddr, 4);
-		memcpy(buf + l3 + 16, s->daddr, 4);
-		memcpy(buf + l3 + 20, s->ipopts, s->ipoptlen);
-		put16(buf + l3 + 10, csum(buf + l3, ihl, 0));
-		l4 = l3 + ihl;
-	} else {
-		size_t e = l3 + 40;
-		int k;
-
-		put32(buf + l3, s->ver_tc_flow ? s->ver_tc_flow : 0x60000000);
-		buf[l3 + 6] = s->next_ext ? s->ext[0].type : s->proto;
-		buf[l3 + 7] = 64;
-		memcpy(buf + l3 + 8, s->saddr, 16);
-		memcpy(buf + l3 + 24, s->daddr, 16);
-		for (k = 0; k < s->next_ext && k < GEN_MAX_EXT; k++) {
-			const struct gen_ext *x = &s->ext[k];
-
-			buf[e] = k + 1 < s->next_ext ? s->ext[k + 1].type : s->proto;
-			buf[e + 1] = x->hdrlen;
-			if (x->type == 44) {
-				put16(buf + e + 2, x->fragword);
-				put32(buf + e + 4, 0xdeadbeef);
-			} else if (ext_size(x) > 2) {
-				/* PadN over the rest: a well-formed option area. */
-				buf[e + 2] = 1;
-				buf[e + 3] = (uint8_t)(ext_size(x) - 4);
-			}
-			e += ext_size(x);
+		memset(buf + e, 0, ext_size(x));
+		buf[e] = k + 1 < s->next_ext ? s->ext[k + 1].type : s->p.proto;
+		buf[e + 1] = x->hdrlen;
+		if (x->type == 44) {
+			put16(buf + e + 2, x->fragword);
+			put32(buf + e + 4, 0xdeadbeef);
+		} else if (ext_size(x) > 2) {
+			/* PadN over the rest: a well-formed option area. */
+			buf[e + 2] = 1;
+			buf[e + 3] = (uint8_t)(ext_size(x) - 4);
 		}
-		l4 = e;
-		iplen = (long)(l4 - (l3 + 40) + tcplen + s->paylen) + s->totlen_delta;
-		put16(buf + l3 + 4, (unsigned)(iplen < 0 ? 0 : iplen > 0xffff ? 0xffff : iplen));
+		e += ext_size(x);
 	}
+	return e;
+}
 
-	put16(buf + l4, s->sport);
-	put16(buf + l4 + 2, s->dport);
-	put32(buf + l4 + 4, s->seq);
-	put32(buf + l4 + 8, s->ack);
-	/* doff_words 16 writes a data offset of 0. */
-	buf[l4 + 12] = (uint8_t)(((s->doff_words ? (size_t)s->doff_words : tcplen / 4) & 15) << 4);
-	buf[l4 + 13] = s->flags;
-	put16(buf + l4 + 14, s->window);
-	memcpy(buf + l4 + 20, s->opts, s->optlen);
-	for (i = 0; i < s->paylen; i++)
-		buf[l4 + tcplen + i] = (uint8_t)(0xa0 + i);
-	sum = 6 + (uint32_t)(tcplen + s->paylen);
-	for (i = 0; i < (s->ipv6 ? 32u : 8u); i += 2)
-		sum += get16((s->ipv6 ? buf + l3 + 8 : buf + l3 + 12) + i);
-	put16(buf + l4 + 16, csum(buf + l4, tcplen + s->paylen, sum));
-	len = l4 + tcplen + s->paylen;
-	for (i = 0; i < s->trailer; i++)
-		buf[len + i] = (uint8_t)(i * 7);
-	len += s->trailer;
+size_t gen_build(const struct gen_spec *s, uint8_t *out, struct pkt_layout *lay)
+{
+	static uint8_t buf[16384], ext[GEN_MAX_EXT * 2048];
+	struct pkt_spec p = s->p;
+	size_t len;
 
+	p.opts = s->opts;
+	p.optlen = s->optlen;
+	p.ipopts = s->ipopts;
+	p.ipoptlen = s->ipoptlen;
+	p.ext = ext;
+	p.extlen = s->p.ipv6 ? ext_bytes(s, ext) : 0;
+	p.ext_first = s->next_ext ? s->ext[0].type : 0;
+	len = pkt_build(&p, buf);
 	if (len > GEN_FRAME_MAX)
 		len = GEN_FRAME_MAX;
 	memcpy(out, buf, len);
-	if (lay) {
-		lay->l3off = l3;
-		lay->l4off = l4;
-		lay->ip_end = l4 + tcplen + s->paylen;
-	}
+	if (lay)
+		pkt_layout(&p, lay);
 	return len;
 }
 
@@ -360,20 +251,20 @@ void gen_make_valid_ack(struct gen_spec *s, const struct gen_target *t,
 {
 	const struct sgate_siphash_key *key = sgate_keyring_key_for(t->ring, epoch);
 	struct sgate_flow f;
-	uint32_t isn = s->seq, cookie;
+	uint32_t isn = s->p.seq, cookie;
 
 	memset(&f, 0, sizeof(f));
-	f.ipv6 = (uint8_t)s->ipv6;
-	memcpy(f.saddr, s->saddr, s->ipv6 ? 16 : 4);
-	memcpy(f.daddr, s->daddr, s->ipv6 ? 16 : 4);
-	f.sport = (uint16_t)(s->sport >> 8 | s->sport << 8);	/* wire order */
-	f.dport = (uint16_t)(s->dport >> 8 | s->dport << 8);
+	f.ipv6 = (uint8_t)s->p.ipv6;
+	memcpy(f.saddr, s->p.saddr, s->p.ipv6 ? 16 : 4);
+	memcpy(f.daddr, s->p.daddr, s->p.ipv6 ? 16 : 4);
+	f.sport = (uint16_t)(s->p.sport >> 8 | s->p.sport << 8);	/* wire order */
+	f.dport = (uint16_t)(s->p.dport >> 8 | s->p.dport << 8);
 	cookie = key ? sgate_cookie_make(key, &f, isn, epoch, optbits,
 					 with_ts) :
 		       (uint32_t)(epoch & 1) << 31 | optbits << 25 | 0x1234567;
-	s->flags = 0x10;
-	s->seq = isn + 1;
-	s->ack = cookie + 1;
+	s->p.flags = 0x10;
+	s->p.seq = isn + 1;
+	s->p.ack = cookie + 1;
 	if (with_ts)
 		gen_set_opts(s, gen_ack_ts_opts, sizeof(gen_ack_ts_opts));
 	else
@@ -390,58 +281,58 @@ void gen_random(struct rng *r, const struct gen_target *t,
 	if (roll >= 96) {	/* not IP, or a mismatched ethertype */
 		static const uint16_t types[] = { 0x0806, 0x88cc, 0x0000, 0x8847,
 						  0xffff, 0x8137, 0x86dd, 0x0800 };
-		s->ethertype = types[rng_below(r, 8)];
+		s->p.ethertype = types[rng_below(r, 8)];
 	}
 
 	/* Ethernet and VLAN */
 	for (k = 0; k < 6; k++)
-		s->dmac[k] = (uint8_t)rng_u64(r);
+		s->p.dmac[k] = (uint8_t)rng_u64(r);
 	for (k = 0; k < 6; k++)
-		s->smac[k] = (uint8_t)rng_u64(r);
-	s->smac[0] &= 0xfe;
+		s->p.smac[k] = (uint8_t)rng_u64(r);
+	s->p.smac[0] &= 0xfe;
 	if (rng_chance(r, 4))
-		s->smac[0] |= 1;
+		s->p.smac[0] |= 1;
 	if (rng_chance(r, 1))
-		memset(s->smac, 0xff, 6);
+		memset(s->p.smac, 0xff, 6);
 	roll = rng_below(r, 100);
-	s->vlans = roll < 82 ? 0 : roll < 93 ? 1 : roll < 98 ? 2 : 3;
+	s->p.vlans = roll < 82 ? 0 : roll < 93 ? 1 : roll < 98 ? 2 : 3;
 	for (k = 0; k < 3; k++)
-		s->tpid[k] = rng_chance(r, 70) ? 0x8100 : 0x88a8;
+		s->p.tpid[k] = rng_chance(r, 70) ? 0x8100 : 0x88a8;
 
 	/* Addresses */
 	if (!ipv6) {
 		if (rng_chance(r, 85)) {
-			s->saddr[0] = (uint8_t)(1 + rng_below(r, 223));
+			s->p.saddr[0] = (uint8_t)(1 + rng_below(r, 223));
 			for (k = 1; k < 4; k++)
-				s->saddr[k] = (uint8_t)rng_u64(r);
+				s->p.saddr[k] = (uint8_t)rng_u64(r);
 		} else {
-			memcpy(s->saddr, v4_special[rng_below(r, sizeof(v4_special) / 4)], 4);
+			memcpy(s->p.saddr, v4_special[rng_below(r, sizeof(v4_special) / 4)], 4);
 		}
 		if (rng_chance(r, 10))
 			for (k = 0; k < 4; k++)
-				s->daddr[k] = (uint8_t)rng_u64(r);
+				s->p.daddr[k] = (uint8_t)rng_u64(r);
 	} else {
 		if (rng_chance(r, 85)) {
-			s->saddr[0] = 0x20;
-			s->saddr[1] = 0x01;
+			s->p.saddr[0] = 0x20;
+			s->p.saddr[1] = 0x01;
 			for (k = 2; k < 16; k++)
-				s->saddr[k] = (uint8_t)rng_u64(r);
+				s->p.saddr[k] = (uint8_t)rng_u64(r);
 		} else {
-			special_v6(r, s->saddr, s->daddr);
+			special_v6(r, s->p.saddr, s->p.daddr);
 		}
 		if (rng_chance(r, 10))
 			for (k = 0; k < 16; k++)
-				s->daddr[k] = (uint8_t)rng_u64(r);
+				s->p.daddr[k] = (uint8_t)rng_u64(r);
 	}
 
 	/* Ports, numbers, flags */
-	s->sport = (uint16_t)rng_u64(r);
-	s->dport = rng_chance(r, 75) ? pick_protected(r, t) : (uint16_t)rng_u64(r);
-	s->seq = (uint32_t)rng_u64(r);
-	s->ack = (uint32_t)rng_u64(r);
-	s->window = (uint16_t)rng_u64(r);
+	s->p.sport = (uint16_t)rng_u64(r);
+	s->p.dport = rng_chance(r, 75) ? pick_protected(r, t) : (uint16_t)rng_u64(r);
+	s->p.seq = (uint32_t)rng_u64(r);
+	s->p.ack = (uint32_t)rng_u64(r);
+	s->p.window = (uint16_t)rng_u64(r);
 	roll = rng_below(r, 100);
-	s->flags = roll < 36 ? 0x02 : roll < 62 ? 0x10 : roll < 66 ? 0x18 :
+	s->p.flags = roll < 36 ? 0x02 : roll < 62 ? 0x10 : roll < 66 ? 0x18 :
 		   roll < 70 ? 0x12 : roll < 75 ? 0xc2 : roll < 77 ? 0x03 :
 		   roll < 79 ? 0x06 : roll < 82 ? 0x04 : roll < 84 ? 0x01 :
 		   roll < 87 ? 0x14 : roll < 89 ? 0x11 : roll < 91 ? 0x00 :
@@ -451,23 +342,23 @@ void gen_random(struct rng *r, const struct gen_target *t,
 	if (rng_chance(r, 3)) {
 		bool back = rng_chance(r, 30);
 
-		memset(s->saddr, 0, 16);
-		memset(s->daddr, 0, 16);
+		memset(s->p.saddr, 0, 16);
+		memset(s->p.daddr, 0, 16);
 		if (ipv6) {
-			s->saddr[15] = s->daddr[15] = 1;
+			s->p.saddr[15] = s->p.daddr[15] = 1;
 		} else {
-			memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-			memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+			memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+			memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
 		}
-		s->sport = back ? GEN_EST_SERVER_PORT : GEN_EST_CLIENT_PORT;
-		s->dport = back ? GEN_EST_CLIENT_PORT : GEN_EST_SERVER_PORT;
+		s->p.sport = back ? GEN_EST_SERVER_PORT : GEN_EST_CLIENT_PORT;
+		s->p.dport = back ? GEN_EST_CLIENT_PORT : GEN_EST_SERVER_PORT;
 		if (rng_chance(r, 20))
-			s->sport = (uint16_t)rng_u64(r);	/* the listener */
+			s->p.sport = (uint16_t)rng_u64(r);	/* the listener */
 	}
 
 	/* Options */
 	roll = rng_below(r, 100);
-	if ((s->flags & 0x12) == 0x02) {
+	if ((s->p.flags & 0x12) == 0x02) {
 		if (roll < 30)
 			gen_set_opts(s, gen_linux_opts, sizeof(gen_linux_opts));
 		else if (roll < 42)
@@ -490,14 +381,14 @@ void gen_random(struct rng *r, const struct gen_target *t,
 	}
 
 	/* An ACK carrying a real cookie: now, the previous epoch, or older. */
-	if ((s->flags & 0x10) && t->epoch_valid && rng_chance(r, 30)) {
+	if ((s->p.flags & 0x10) && t->epoch_valid && rng_chance(r, 30)) {
 		uint64_t age = rng_chance(r, 85) ? rng_below(r, 2) : rng_below(r, 4);
-		uint8_t flags = s->flags;
+		uint8_t flags = s->p.flags;
 
 		gen_make_valid_ack(s, t, t->now_epoch - age, rng_below(r, 64),
 				   rng_chance(r, 60));
 		if (rng_chance(r, 30))
-			s->flags = flags;	/* keep SYN, FIN, RST, PSH ... */
+			s->p.flags = flags;	/* keep SYN, FIN, RST, PSH ... */
 		if (rng_chance(r, 10))
 			s->optlen = 0;		/* the timestamps disagree */
 	}
@@ -510,11 +401,11 @@ void gen_random(struct rng *r, const struct gen_target *t,
 				s->ipopts[k] = rng_chance(r, 50) ? 1 : (uint8_t)rng_u64(r);
 		}
 		roll = rng_below(r, 100);
-		s->frag = roll < 50 ? 0x4000 : roll < 85 ? 0 : roll < 90 ? 0x2000 :
+		s->p.frag = roll < 50 ? 0x4000 : roll < 85 ? 0 : roll < 90 ? 0x2000 :
 			  roll < 95 ? (uint16_t)(1 + rng_below(r, 0x1fff)) :
 				      (uint16_t)rng_u64(r);
 		if (rng_chance(r, 3))
-			s->ver_ihl = (uint8_t)rng_u64(r);
+			s->p.ver_ihl = (uint8_t)rng_u64(r);
 	} else {
 		if (rng_chance(r, 20)) {
 			static const uint8_t types[] = { 0, 43, 60, 44, 44, 60, 0, 51, 50, 59 };
@@ -532,21 +423,21 @@ void gen_random(struct rng *r, const struct gen_target *t,
 			}
 		}
 		if (rng_chance(r, 3))
-			s->ver_tc_flow = (uint32_t)rng_u64(r);
+			s->p.ver_tc_flow = (uint32_t)rng_u64(r);
 	}
 	if (rng_chance(r, 5))
-		s->proto = (uint8_t)(rng_chance(r, 50) ? 17 : rng_u64(r));
+		s->p.proto = (uint8_t)(rng_chance(r, 50) ? 17 : rng_u64(r));
 	if (rng_chance(r, 12))
-		s->totlen_delta = rng_chance(r, 70) ? (int)rng_below(r, 81) - 40 :
+		s->p.totlen_delta = rng_chance(r, 70) ? (int)rng_below(r, 81) - 40 :
 						      (int)rng_below(r, 70000) - 35000;
 
 	/* TCP header length, payload, Ethernet padding */
 	if (rng_chance(r, 8))
-		s->doff_words = 1 + (int)rng_below(r, 16);	/* 16: 0 */
+		s->p.doff_words = 1 + (int)rng_below(r, 16);	/* 16: 0 */
 	if (rng_chance(r, 15))
-		s->paylen = rng_below(r, rng_chance(r, 90) ? 64 : 1400);
+		s->p.paylen = rng_below(r, rng_chance(r, 90) ? 64 : 1400);
 	if (rng_chance(r, 15))
-		s->trailer = rng_below(r, 64);
+		s->p.trailer = rng_below(r, 64);
 }
 
 /* ---- mutations ------------------------------------------------------ */
@@ -557,7 +448,7 @@ static const uint8_t interesting8[] = {
 };
 
 void gen_mutate(struct rng *r, uint8_t *buf, size_t *len,
-		const struct gen_layout *lay)
+		const struct pkt_layout *lay)
 {
 	unsigned n = 1 + rng_below(r, 3), k;
 
@@ -658,23 +549,23 @@ bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct rng *r,
 	    l3off + l3len + (size_t)(th[12] >> 4) * 4 > len)
 		return false;
 	gen_default(s, ipv6);
-	memcpy(s->dmac, sa + 6, 6);
-	memcpy(s->smac, sa, 6);
-	s->vlans = (int)(l3off - 14) / 4;
-	for (i = 0; i < (size_t)s->vlans; i++)
-		s->tpid[i] = (uint16_t)get16(sa + 12 + 4 * i);
+	memcpy(s->p.dmac, sa + 6, 6);
+	memcpy(s->p.smac, sa, 6);
+	s->p.vlans = (int)(l3off - 14) / 4;
+	for (i = 0; i < (size_t)s->p.vlans; i++)
+		s->p.tpid[i] = (uint16_t)get16(sa + 12 + 4 * i);
 	if (ipv6) {
-		memcpy(s->saddr, ip + 24, 16);
-		memcpy(s->daddr, ip + 8, 16);
+		memcpy(s->p.saddr, ip + 24, 16);
+		memcpy(s->p.daddr, ip + 8, 16);
 	} else {
-		memcpy(s->saddr, ip + 16, 4);
-		memcpy(s->daddr, ip + 12, 4);
+		memcpy(s->p.saddr, ip + 16, 4);
+		memcpy(s->p.daddr, ip + 12, 4);
 	}
-	s->sport = (uint16_t)get16(th + 2);
-	s->dport = (uint16_t)get16(th);
-	s->seq = get32(th + 8);
-	s->ack = get32(th + 4) + 1;
-	s->flags = rng_chance(r, 80) ? 0x10 : 0x18;
+	s->p.sport = (uint16_t)get16(th + 2);
+	s->p.dport = (uint16_t)get16(th);
+	s->p.seq = get32(th + 8);
+	s->p.ack = get32(th + 4) + 1;
+	s->p.flags = rng_chance(r, 80) ? 0x10 : 0x18;
 	s->optlen = 0;
 	optlen = (size_t)(th[12] >> 4) * 4 - 20;
 	o = th + 20;
@@ -693,6 +584,6 @@ bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct rng *r,
 			gen_set_opts(s, gen_ack_ts_opts, sizeof(gen_ack_ts_opts));
 	}
 	if (rng_chance(r, 20))
-		s->paylen = 1 + rng_below(r, 100);
+		s->p.paylen = 1 + rng_below(r, 100);
 	return true;
 }

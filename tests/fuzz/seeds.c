@@ -18,18 +18,18 @@ SEED(syn_windows) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_windows_opt
 SEED(syn_macos_v6) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_macos_opts, 24); }
 SEED(syn_no_options) { UNUSED_T; gen_default(s, 0); }
 SEED(syn_no_options_v6) { UNUSED_T; gen_default(s, 1); }
-SEED(syn_ecn) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->flags = 0xc2; }
-SEED(syn_ece_only) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_windows_opts, 12); s->flags = 0x42; }
-SEED(syn_urg_psh) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_windows_opts, 12); s->flags = 0x2a; }
-SEED(syn_fin) { UNUSED_T; gen_default(s, 0); s->flags = 0x03; }
-SEED(syn_rst) { UNUSED_T; gen_default(s, 1); s->flags = 0x06; }
-SEED(syn_payload) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->paylen = 100; }
-SEED(syn_payload_v6) { UNUSED_T; gen_default(s, 1); s->paylen = 33; }
-SEED(synack) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->flags = 0x12; }
-SEED(syn_padded_frame) { UNUSED_T; gen_default(s, 0); s->trailer = 6; }
-SEED(ihl_4) { UNUSED_T; gen_default(s, 0); s->ver_ihl = 0x44; }
-SEED(ihl_0) { UNUSED_T; gen_default(s, 0); s->ver_ihl = 0x40; }
-SEED(ihl_15_beyond_frame) { UNUSED_T; gen_default(s, 0); s->ver_ihl = 0x4f; }
+SEED(syn_ecn) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.flags = 0xc2; }
+SEED(syn_ece_only) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_windows_opts, 12); s->p.flags = 0x42; }
+SEED(syn_urg_psh) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_windows_opts, 12); s->p.flags = 0x2a; }
+SEED(syn_fin) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x03; }
+SEED(syn_rst) { UNUSED_T; gen_default(s, 1); s->p.flags = 0x06; }
+SEED(syn_payload) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.paylen = 100; }
+SEED(syn_payload_v6) { UNUSED_T; gen_default(s, 1); s->p.paylen = 33; }
+SEED(synack) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.flags = 0x12; }
+SEED(syn_padded_frame) { UNUSED_T; gen_default(s, 0); s->p.trailer = 6; }
+SEED(ihl_4) { UNUSED_T; gen_default(s, 0); s->p.ver_ihl = 0x44; }
+SEED(ihl_0) { UNUSED_T; gen_default(s, 0); s->p.ver_ihl = 0x40; }
+SEED(ihl_15_beyond_frame) { UNUSED_T; gen_default(s, 0); s->p.ver_ihl = 0x4f; }
 SEED(ihl_15_options) {
 	UNUSED_T;
 	gen_default(s, 0);
@@ -38,8 +38,8 @@ SEED(ihl_15_options) {
 	memset(s->ipopts, 1, 40);
 	s->ipopts[39] = 0;
 }
-SEED(ip_version_6_in_v4) { UNUSED_T; gen_default(s, 0); s->ver_ihl = 0x65; }
-SEED(ip_version_4_in_v6) { UNUSED_T; gen_default(s, 1); s->ver_tc_flow = 0x40000000; }
+SEED(ip_version_6_in_v4) { UNUSED_T; gen_default(s, 0); s->p.ver_ihl = 0x65; }
+SEED(ip_version_4_in_v6) { UNUSED_T; gen_default(s, 1); s->p.ver_tc_flow = 0x40000000; }
 SEED(ip_options_rr) {
 	static const uint8_t rr[8] = { 7, 7, 4, 0, 0, 0, 0, 0 };
 	UNUSED_T;
@@ -55,20 +55,20 @@ SEED(ip_options_router_alert) {
 	memcpy(s->ipopts, ra, 4);
 	s->ipoptlen = 4;
 }
-SEED(totlen_short_of_frame) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->totlen_delta = -8; }
-SEED(totlen_below_ihl) { UNUSED_T; gen_default(s, 0); s->totlen_delta = -30; }
-SEED(totlen_zero) { UNUSED_T; gen_default(s, 0); s->totlen_delta = -40; }
-SEED(totlen_beyond_frame) { UNUSED_T; gen_default(s, 0); s->totlen_delta = 1; }
-SEED(totlen_max) { UNUSED_T; gen_default(s, 0); s->totlen_delta = 30000; }
-SEED(plen_short) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_linux_opts, 20); s->totlen_delta = -4; }
-SEED(plen_beyond_frame) { UNUSED_T; gen_default(s, 1); s->totlen_delta = 2; }
-SEED(plen_zero) { UNUSED_T; gen_default(s, 1); s->totlen_delta = -20; }
-SEED(frag_first_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0x2000; }
-SEED(frag_later_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0x0010; }
-SEED(frag_later_mf_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0x2001; }
-SEED(frag_df_evil_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0xc000; }
-SEED(frag_later_udp_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0x0100; s->proto = 17; }
-SEED(frag_first_unprotected) { UNUSED_T; gen_default(s, 0); s->frag = 0x2000; s->dport = 8081; }
+SEED(totlen_short_of_frame) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.totlen_delta = -8; }
+SEED(totlen_below_ihl) { UNUSED_T; gen_default(s, 0); s->p.totlen_delta = -30; }
+SEED(totlen_zero) { UNUSED_T; gen_default(s, 0); s->p.totlen_delta = -40; }
+SEED(totlen_beyond_frame) { UNUSED_T; gen_default(s, 0); s->p.totlen_delta = 1; }
+SEED(totlen_max) { UNUSED_T; gen_default(s, 0); s->p.totlen_delta = 30000; }
+SEED(plen_short) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_linux_opts, 20); s->p.totlen_delta = -4; }
+SEED(plen_beyond_frame) { UNUSED_T; gen_default(s, 1); s->p.totlen_delta = 2; }
+SEED(plen_zero) { UNUSED_T; gen_default(s, 1); s->p.totlen_delta = -20; }
+SEED(frag_first_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2000; }
+SEED(frag_later_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x0010; }
+SEED(frag_later_mf_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2001; }
+SEED(frag_df_evil_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0xc000; }
+SEED(frag_later_udp_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x0100; s->p.proto = 17; }
+SEED(frag_first_unprotected) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2000; s->p.dport = 8081; }
 SEED(v6_hbh) {
 	UNUSED_T;
 	gen_default(s, 1);
@@ -136,7 +136,7 @@ SEED(v6_esp) {
 	s->next_ext = 1;
 	s->ext[0] = (struct gen_ext){ .type = 50 };
 }
-SEED(v6_no_next) { UNUSED_T; gen_default(s, 1); s->proto = 59; }
+SEED(v6_no_next) { UNUSED_T; gen_default(s, 1); s->p.proto = 59; }
 SEED(v6_ext_big) {
 	/* Destination options of 256 bytes: TCP starts beyond byte 255. */
 	UNUSED_T;
@@ -148,8 +148,8 @@ SEED(v6_ext_big) {
 SEED(v6_ext_big_ack) {
 	UNUSED_T;
 	gen_default(s, 1);
-	s->flags = 0x10;
-	s->ack = 0x12345678;
+	s->p.flags = 0x10;
+	s->p.ack = 0x12345678;
 	s->next_ext = 2;
 	s->ext[0] = (struct gen_ext){ .type = 0, .hdrlen = 20 };
 	s->ext[1] = (struct gen_ext){ .type = 60, .hdrlen = 10 };
@@ -161,10 +161,10 @@ SEED(v6_ext_just_fits) {
 	s->next_ext = 1;
 	s->ext[0] = (struct gen_ext){ .type = 60, .hdrlen = 24 };
 }
-SEED(doff_0) { UNUSED_T; gen_default(s, 0); s->doff_words = 16; }
-SEED(doff_4) { UNUSED_T; gen_default(s, 0); s->doff_words = 4; }
-SEED(doff_15_beyond) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_windows_opts, 12); s->doff_words = 15; }
-SEED(doff_beyond_ip_payload) { UNUSED_T; gen_default(s, 0); s->doff_words = 10; s->trailer = 40; }
+SEED(doff_0) { UNUSED_T; gen_default(s, 0); s->p.doff_words = 16; }
+SEED(doff_4) { UNUSED_T; gen_default(s, 0); s->p.doff_words = 4; }
+SEED(doff_15_beyond) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_windows_opts, 12); s->p.doff_words = 15; }
+SEED(doff_beyond_ip_payload) { UNUSED_T; gen_default(s, 0); s->p.doff_words = 10; s->p.trailer = 40; }
 SEED(opt_len_0) {
 	static const uint8_t o[8] = { 4, 2, 2, 0, 1, 1, 1, 1 };
 	UNUSED_T;
@@ -246,56 +246,56 @@ SEED(opt_mss_tiny) {
 	gen_default(s, 0);
 	gen_set_opts(s, o, 4);
 }
-SEED(vlan_1) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->vlans = 1; }
+SEED(vlan_1) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.vlans = 1; }
 SEED(vlan_2_qinq) {
 	UNUSED_T;
 	gen_default(s, 1);
 	gen_set_opts(s, gen_windows_opts, 12);
-	s->vlans = 2;
-	s->tpid[0] = 0x88a8;
+	s->p.vlans = 2;
+	s->p.tpid[0] = 0x88a8;
 }
-SEED(vlan_3) { UNUSED_T; gen_default(s, 0); s->vlans = 3; }
-SEED(ethertype_arp) { UNUSED_T; gen_default(s, 0); s->ethertype = 0x0806; }
-SEED(ethertype_lldp) { UNUSED_T; gen_default(s, 0); s->ethertype = 0x88cc; }
-SEED(ethertype_zero) { UNUSED_T; gen_default(s, 1); s->ethertype = 0; }
-SEED(ethertype_mpls) { UNUSED_T; gen_default(s, 0); s->ethertype = 0x8847; }
-SEED(vlan_then_arp) { UNUSED_T; gen_default(s, 0); s->vlans = 1; s->ethertype = 0x0806; }
-SEED(src_mac_multicast) { UNUSED_T; gen_default(s, 0); s->smac[0] = 0x01; }
-SEED(src_mac_broadcast) { UNUSED_T; gen_default(s, 1); memset(s->smac, 0xff, 6); }
-SEED(src_v4_zero_net) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 0, 1, 2, 3 }, 4); }
-SEED(src_v4_loopback) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4); }
-SEED(src_v4_multicast) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 224, 0, 0, 5 }, 4); }
-SEED(src_v4_class_e) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 240, 1, 1, 1 }, 4); }
-SEED(src_v4_broadcast) { UNUSED_T; gen_default(s, 0); memset(s->saddr, 0xff, 4); }
-SEED(src_v4_edge_ok) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 223, 255, 255, 255 }, 4); }
-SEED(src_v4_land) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, s->daddr, 4); }
-SEED(src_v6_multicast) { UNUSED_T; gen_default(s, 1); s->saddr[0] = 0xff; s->saddr[1] = 2; }
-SEED(src_v6_unspecified) { UNUSED_T; gen_default(s, 1); memset(s->saddr, 0, 16); }
-SEED(src_v6_loopback) { UNUSED_T; gen_default(s, 1); memset(s->saddr, 0, 16); s->saddr[15] = 1; }
-SEED(src_v6_land) { UNUSED_T; gen_default(s, 1); memcpy(s->saddr, s->daddr, 16); }
+SEED(vlan_3) { UNUSED_T; gen_default(s, 0); s->p.vlans = 3; }
+SEED(ethertype_arp) { UNUSED_T; gen_default(s, 0); s->p.ethertype = 0x0806; }
+SEED(ethertype_lldp) { UNUSED_T; gen_default(s, 0); s->p.ethertype = 0x88cc; }
+SEED(ethertype_zero) { UNUSED_T; gen_default(s, 1); s->p.ethertype = 0; }
+SEED(ethertype_mpls) { UNUSED_T; gen_default(s, 0); s->p.ethertype = 0x8847; }
+SEED(vlan_then_arp) { UNUSED_T; gen_default(s, 0); s->p.vlans = 1; s->p.ethertype = 0x0806; }
+SEED(src_mac_multicast) { UNUSED_T; gen_default(s, 0); s->p.smac[0] = 0x01; }
+SEED(src_mac_broadcast) { UNUSED_T; gen_default(s, 1); memset(s->p.smac, 0xff, 6); }
+SEED(src_v4_zero_net) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 0, 1, 2, 3 }, 4); }
+SEED(src_v4_loopback) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4); }
+SEED(src_v4_multicast) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 224, 0, 0, 5 }, 4); }
+SEED(src_v4_class_e) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 240, 1, 1, 1 }, 4); }
+SEED(src_v4_broadcast) { UNUSED_T; gen_default(s, 0); memset(s->p.saddr, 0xff, 4); }
+SEED(src_v4_edge_ok) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 223, 255, 255, 255 }, 4); }
+SEED(src_v4_land) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, s->p.daddr, 4); }
+SEED(src_v6_multicast) { UNUSED_T; gen_default(s, 1); s->p.saddr[0] = 0xff; s->p.saddr[1] = 2; }
+SEED(src_v6_unspecified) { UNUSED_T; gen_default(s, 1); memset(s->p.saddr, 0, 16); }
+SEED(src_v6_loopback) { UNUSED_T; gen_default(s, 1); memset(s->p.saddr, 0, 16); s->p.saddr[15] = 1; }
+SEED(src_v6_land) { UNUSED_T; gen_default(s, 1); memcpy(s->p.saddr, s->p.daddr, 16); }
 SEED(src_v6_mapped_loopback) {
 	UNUSED_T;
 	gen_default(s, 1);
-	memset(s->saddr, 0, 16);
-	s->saddr[10] = s->saddr[11] = 0xff;
-	s->saddr[12] = 127;
-	s->saddr[15] = 1;
+	memset(s->p.saddr, 0, 16);
+	s->p.saddr[10] = s->p.saddr[11] = 0xff;
+	s->p.saddr[12] = 127;
+	s->p.saddr[15] = 1;
 }
-SEED(udp_v4) { UNUSED_T; gen_default(s, 0); s->proto = 17; }
-SEED(icmp_v6) { UNUSED_T; gen_default(s, 1); s->proto = 58; }
-SEED(port_unprotected) { UNUSED_T; gen_default(s, 0); s->dport = 8081; }
-SEED(port_zero) { UNUSED_T; gen_default(s, 1); s->dport = 0; }
-SEED(port_65535) { UNUSED_T; gen_default(s, 0); s->dport = 65535; }
-SEED(rst) { UNUSED_T; gen_default(s, 0); s->flags = 0x04; }
-SEED(fin) { UNUSED_T; gen_default(s, 1); s->flags = 0x01; }
-SEED(null_flags) { UNUSED_T; gen_default(s, 0); s->flags = 0; }
-SEED(xmas) { UNUSED_T; gen_default(s, 0); s->flags = 0x29; }
-SEED(ack_forged) { UNUSED_T; gen_default(s, 0); s->flags = 0x10; s->ack = 0xdeadbeef; }
+SEED(udp_v4) { UNUSED_T; gen_default(s, 0); s->p.proto = 17; }
+SEED(icmp_v6) { UNUSED_T; gen_default(s, 1); s->p.proto = 58; }
+SEED(port_unprotected) { UNUSED_T; gen_default(s, 0); s->p.dport = 8081; }
+SEED(port_zero) { UNUSED_T; gen_default(s, 1); s->p.dport = 0; }
+SEED(port_65535) { UNUSED_T; gen_default(s, 0); s->p.dport = 65535; }
+SEED(rst) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x04; }
+SEED(fin) { UNUSED_T; gen_default(s, 1); s->p.flags = 0x01; }
+SEED(null_flags) { UNUSED_T; gen_default(s, 0); s->p.flags = 0; }
+SEED(xmas) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x29; }
+SEED(ack_forged) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x10; s->p.ack = 0xdeadbeef; }
 SEED(ack_forged_v6_ts) {
 	UNUSED_T;
 	gen_default(s, 1);
-	s->flags = 0x10;
-	s->ack = 0x80000001;
+	s->p.flags = 0x10;
+	s->p.ack = 0x80000001;
 	gen_set_opts(s, gen_ack_ts_opts, 12);
 }
 SEED(ack_valid) {
@@ -326,11 +326,11 @@ SEED(ack_valid_ts_missing) {
 }
 SEED(ack_valid_with_vlan_and_data) {
 	gen_default(s, 0);
-	s->vlans = 2;
+	s->p.vlans = 2;
 	if (t->epoch_valid)
 		gen_make_valid_ack(s, t, t->now_epoch, 0x01, true);
-	s->flags = 0x18;
-	s->paylen = 20;
+	s->p.flags = 0x18;
+	s->p.paylen = 20;
 }
 SEED(ack_valid_v6_ext) {
 	gen_default(s, 1);
@@ -340,52 +340,52 @@ SEED(ack_valid_v6_ext) {
 	if (t->epoch_valid)
 		gen_make_valid_ack(s, t, t->now_epoch, 0x20, false);
 }
-SEED(rst_ack) { UNUSED_T; gen_default(s, 0); s->flags = 0x14; }
-SEED(fin_ack) { UNUSED_T; gen_default(s, 1); s->flags = 0x11; }
+SEED(rst_ack) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x14; }
+SEED(fin_ack) { UNUSED_T; gen_default(s, 1); s->p.flags = 0x11; }
 SEED(ack_established_v4) {
 	UNUSED_T;
 	gen_default(s, 0);
-	memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	s->sport = GEN_EST_CLIENT_PORT;
-	s->dport = GEN_EST_SERVER_PORT;
-	s->flags = 0x18;
-	s->paylen = 5;
+	memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s->p.sport = GEN_EST_CLIENT_PORT;
+	s->p.dport = GEN_EST_SERVER_PORT;
+	s->p.flags = 0x18;
+	s->p.paylen = 5;
 }
 SEED(ack_established_v6) {
 	UNUSED_T;
 	gen_default(s, 1);
-	memset(s->saddr, 0, 16);
-	memset(s->daddr, 0, 16);
-	s->saddr[15] = s->daddr[15] = 1;
-	s->sport = GEN_EST_CLIENT_PORT;
-	s->dport = GEN_EST_SERVER_PORT;
-	s->flags = 0x10;
+	memset(s->p.saddr, 0, 16);
+	memset(s->p.daddr, 0, 16);
+	s->p.saddr[15] = s->p.daddr[15] = 1;
+	s->p.sport = GEN_EST_CLIENT_PORT;
+	s->p.dport = GEN_EST_SERVER_PORT;
+	s->p.flags = 0x10;
 }
 SEED(ack_to_listener) {
 	UNUSED_T;
 	gen_default(s, 0);
-	memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	s->sport = 12345;
-	s->dport = GEN_EST_SERVER_PORT;
-	s->flags = 0x10;
+	memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s->p.sport = 12345;
+	s->p.dport = GEN_EST_SERVER_PORT;
+	s->p.flags = 0x10;
 }
 SEED(synack_to_established_client) {
 	UNUSED_T;
 	gen_default(s, 0);
-	memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	s->sport = GEN_EST_SERVER_PORT;
-	s->dport = GEN_EST_CLIENT_PORT;
-	s->flags = 0x12;
+	memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s->p.sport = GEN_EST_SERVER_PORT;
+	s->p.dport = GEN_EST_CLIENT_PORT;
+	s->p.flags = 0x12;
 }
 SEED(syn_to_listener_loopback) {
 	UNUSED_T;
 	gen_default(s, 0);
-	memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	s->dport = GEN_EST_SERVER_PORT;
+	memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s->p.dport = GEN_EST_SERVER_PORT;
 }
 
 #define S(name) { #name, seed_##name }
