@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The fuzzer's invariants, checked on every frame without the model: a
- * strict reading of the headers of its own, and libsodium's SipHash over
- * the MAC input as Documentation/cookie-format.md spells it.
+ * strict reading of the headers of its own, and the cookie MAC recomputed
+ * as the document spells it (tests/lib/doc_mac.c).
  */
 #include <stdbool.h>
 #include <string.h>
 
-#include <sodium.h>
 #include <linux/bpf.h>
 
+#include "../lib/doc_mac.h"
 #include "invariants.h"
 
 static unsigned g16(const uint8_t *p)
@@ -130,31 +130,6 @@ static int reply_options(const uint8_t *b, size_t len, size_t *tcp_len)
 	return has;
 }
 
-/* The MAC as cookie-format.md spells it, computed by libsodium. */
-static uint32_t sodium_mac(const uint8_t key[16], int ipv6, const uint8_t *saddr,
-			   const uint8_t *daddr, const uint8_t *ports,
-			   uint32_t isn, uint32_t epoch, uint32_t tag)
-{
-	uint8_t in[48], out[8];
-	size_t n = 0, alen = ipv6 ? 16 : 4;
-	uint64_t h = 0;
-	int i;
-
-	memcpy(in, saddr, alen);
-	memcpy(in + alen, daddr, alen);
-	n = 2 * alen;
-	memcpy(in + n, ports, 4);
-	for (i = 0; i < 4; i++) {
-		in[n + 4 + i] = (uint8_t)(isn >> (8 * i));
-		in[n + 8 + i] = (uint8_t)(epoch >> (8 * i));
-		in[n + 12 + i] = (uint8_t)(tag >> (8 * i));
-	}
-	crypto_shorthash_siphash24(out, in, n + 16, key);
-	for (i = 7; i >= 0; i--)
-		h = h << 8 | out[i];
-	return (uint32_t)(h & 0x1ffffff);
-}
-
 /* Does this passed ACK carry a MAC libsodium agrees with (either TS decision)? */
 static bool genuine_cookie(const struct model_result *m, const uint8_t *b,
 			   const struct sgate_keyring *ring, uint64_t epoch_ns,
@@ -181,7 +156,7 @@ static bool genuine_cookie(const struct model_result *m, const uint8_t *b,
 	for (ts = 0; ts < 2; ts++) {
 		tag = ((cookie >> 25) & 0x3f) | (uint32_t)ts << 6 |
 		      (uint32_t)p->ipv6 << 7 | 2u << 8;
-		if (sodium_mac((const uint8_t *)key->key.k, p->ipv6,
+		if (doc_mac((const uint8_t *)key->key.k, p->ipv6,
 			       p->ipv6 ? ip + 8 : ip + 12,
 			       p->ipv6 ? ip + 24 : ip + 16, th, isn,
 			       (uint32_t)epoch, tag) == (cookie & 0x1ffffff))

@@ -25,6 +25,7 @@
 
 #include "sgate/abi.h"
 #include "../lib/clock.h"
+#include "../lib/doc_mac.h"
 #include "../lib/gate_run.h"
 #include "../lib/packet.h"
 
@@ -164,32 +165,14 @@ static void run_xdp(const uint8_t *in, size_t len, struct run *r)
 static uint32_t expected_mac(const struct pkt_spec *s, uint32_t isn,
 			     uint64_t epoch, uint32_t optbits, int ts_ok)
 {
-	uint8_t in[48], key[16], out[8];
 	uint32_t tag = optbits | (uint32_t)ts_ok << 6 |
 		       (uint32_t)s->ipv6 << 7 | 2U << 8;	/* layout version 2 */
-	size_t n = 0, alen = s->ipv6 ? 16 : 4;
-	uint64_t h;
-	int i;
+	uint8_t ports[4];
 
-	memcpy(in + n, s->saddr, alen);
-	n += alen;
-	memcpy(in + n, s->daddr, alen);
-	n += alen;
-	put16(in + n, s->sport);
-	put16(in + n + 2, s->dport);
-	for (i = 0; i < 4; i++)		/* ISN, epoch, tag: little-endian */
-		in[n + 4 + i] = (uint8_t)(isn >> (8 * i));
-	for (i = 0; i < 4; i++)
-		in[n + 8 + i] = (uint8_t)(epoch >> (8 * i));
-	for (i = 0; i < 4; i++)
-		in[n + 12 + i] = (uint8_t)(tag >> (8 * i));
-	n += 16;
-	memcpy(key, ring.m[0].key.k, 16);
-	crypto_shorthash_siphash24(out, in, n, key);
-	h = 0;
-	for (i = 7; i >= 0; i--)
-		h = h << 8 | out[i];
-	return (uint32_t)(h & 0x1ffffff);
+	put16(ports, s->sport);
+	put16(ports + 2, s->dport);
+	return doc_mac((const uint8_t *)ring.m[0].key.k, s->ipv6, s->saddr,
+		       s->daddr, ports, isn, (uint32_t)epoch, tag);
 }
 
 static uint32_t expected_cookie(const struct pkt_spec *s, uint64_t epoch,
