@@ -35,7 +35,6 @@ wait_listen "$PORT" || { echo "Bail out! echo server did not start"; exit 1; }
 echo "TAP version 13"
 
 attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" --key-period 5 >"$LOG/attach.out" 2>&1; }
-# This device's ring serial (status lists every gate in the netns).
 smac=$(mac_of S "$SDEV")
 # One raw handshake, final ACK at once: "established" if the gate answered
 # the SYN and validated the ACK.

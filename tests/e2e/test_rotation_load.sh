@@ -37,7 +37,6 @@ S "$SGATE" attach "$SDEV" --ports "$PORT" --key-period "$PERIOD" >"$LOG/attach.o
 	{ echo "Bail out! attach failed: $(cat "$LOG/attach.out")"; exit 1; }
 echo "TAP version 13"
 
-# This device's ring serial (status lists every gate in the netns).
 smac=$(mac_of S "$SDEV")
 serial0=$(key_serial)
 bad0=$(gate_stat cookie_bad_mac)

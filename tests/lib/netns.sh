@@ -60,8 +60,10 @@ mac_of() { "$1" cat /sys/class/net/"$2"/address 2>/dev/null || "$1" ip -br link 
 tcpext() { "$1" awk -v k="$2" '/^TcpExt:/ { if (!h) { split($0, n); h = 1 } else { split($0, v); for (i in n) if (n[i] == k) print v[i] } }' /proc/net/netstat; }
 tcpsnmp() { "$1" awk -v k="$2" '/^Tcp:/ { if (!h) { split($0, n); h = 1 } else { split($0, v); for (i in n) if (n[i] == k) print v[i] } }' /proc/net/snmp; }
 
-# This device's key ring serial (status lists every gate in the netns).
-key_serial() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "keyring:" { sub(",", "", $3); print $3; exit }'; }
+# The serial of the key ring this device's gate uses: its map ring
+# ("keyring:") or, in module mode, sgate.ko's ring ("module ring:").
+# status lists every gate in the netns: read this device's lines only.
+key_serial() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && /^ *(keyring|module ring): *serial / { sub(/.*serial /, ""); sub(/,.*/, ""); print; exit }'; }
 
 # One gate counter, from the agent's JSON.
 gate_stat() {
