@@ -17,7 +17,7 @@ CXXFLAGS   ?= -O2 -g
 CXXFLAGS   += -std=c++20 -Wall -Wextra -Werror -Iinclude -I$(BUILD)
 LIBBPF     := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 
-BPF_OBJS   := $(BUILD)/sgate.bpf.o $(BUILD)/xdp_pass.bpf.o
+BPF_OBJS   := $(BUILD)/sgate.bpf.o
 SKELS      := $(BUILD)/sgate.skel.h
 
 # Every Debian package the build, the tests and the demo need.
@@ -52,8 +52,9 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h $(wildcard bpf/*.h include/sgat
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
--include user/Makefile.inc
+include user/Makefile.inc
 include tests/Makefile.inc
+include selftests/selftests.mk
 
 deps:
 	@missing=""; for p in $(DEB_PKGS) $(DEB_PKGS_VM) $(DEB_PKGS_BENCH); do \
@@ -65,19 +66,24 @@ deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "All build and test packages are installed."; fi
 
+# The demo needs the agent, the echo server and client, rawsend and the
+# peer's XDP program (tests/tools/); nothing else of the tests.
 demo: deps
-	$(MAKE) all
-	./tests/e2e/demo.sh
+	$(MAKE) all $(DEMO_TOOLS)
+	./demo/demo.sh
 
 check: deps
 	$(MAKE) all tests
 	./tests/run-all.sh
 
 # Benchmarks (bench/README.md): about 8 minutes; they report, they never fail
-# the tests.  Writes Documentation/benchmarks.md and Documentation/bench-*.png.
+# the tests.  Their programs and raw results go to build/bench/ (built
+# output, never committed); the report goes to Documentation/benchmarks.md
+# and Documentation/bench-*.png, committed, because it documents what the
+# design costs on a named machine and readers should not have to rerun it.
 .PHONY: bench
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(PEER_XDP)
 	./bench/run.sh
 
 # sgate.ko's selftests in a QEMU VM booting Debian's 6.12 kernel.

@@ -29,11 +29,14 @@ $(B)/%.bpf.o: bench/%.bpf.c $(BUILD)/vmlinux.h | $(B)
 $(B)/%.skel.h: $(B)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-$(B)/pktcost: bench/pktcost.c $(B)/pkt.skel.h $(BUILD)/sgate.skel.h tests/lib/packet.c tests/lib/packet.h $(wildcard include/sgate/*.h)
-	$(CC) $(CFLAGS) $< tests/lib/packet.c -o $@ $(LIBBPF) -lm
+# The gate under BPF_PROG_RUN, as the packet tests load it (tests/lib/).
+GATE_RUN := tests/lib/gate_run.c tests/lib/percpu.c tests/lib/packet.c
 
-$(B)/flood: bench/flood.c $(B)/flood.skel.h
-	$(CC) $(CFLAGS) $< -o $@ $(LIBBPF)
+$(B)/pktcost: bench/pktcost.c $(B)/pkt.skel.h $(BUILD)/sgate.skel.h $(GATE_RUN) $(wildcard tests/lib/*.h) $(wildcard include/sgate/*.h)
+	$(CC) $(CFLAGS) $< $(GATE_RUN) -o $@ $(LIBBPF) -lm
+
+$(B)/flood: bench/flood.c $(B)/flood.skel.h tests/lib/percpu.c tests/lib/percpu.h
+	$(CC) $(CFLAGS) $< tests/lib/percpu.c -o $@ $(LIBBPF)
 
 $(B)/client: bench/client.c | $(B)
 	$(CC) $(CFLAGS) $< -o $@ -lm

@@ -3,8 +3,8 @@
  * Flood generator and packet counters for the veth benchmarks.
  *
  * gen_syn, gen_ack: run with BPF_PROG_RUN and BPF_F_TEST_XDP_LIVE_FRAMES on
- * the client side's veth; every run rewrites the whole frame (the pages come
- * back rewritten by whoever received them, design.md section 5) with a random
+ * the client side's veth; every run rewrites the whole frame (live frames
+ * reuse pages that whoever received them may have rewritten) with a random
  * source in 10.78.0.0/16, a random port and sequence number, correct
  * checksums, and returns XDP_TX, which the kernel turns into a transmit on
  * the device, i.e. into the server's veth.

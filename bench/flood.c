@@ -51,6 +51,7 @@
 #include <linux/if_link.h>
 
 #include "flood.skel.h"
+#include "../tests/lib/percpu.h"
 
 enum { SYN_FRAME = 74, ACK_FRAME = 66, CHUNK_MAX = 1 << 16, C_MAX = 7 };
 
@@ -400,32 +401,25 @@ static int count_attach(int argc, char **argv)
 
 static int count_read(int argc, char **argv)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd, c, i;
-	__u64 *v;
+	uint64_t sum[1];
+	int fd, c;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: flood count-read PINFILE\n");
 		return 2;
 	}
 	fd = bpf_obj_get(argv[2]);
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (fd < 0 || !v) {
+	if (fd < 0) {
 		fprintf(stderr, "flood: %s: %s\n", argv[2], strerror(errno));
 		return 1;
 	}
 	for (c = 0; c < C_MAX; c++) {
-		__u32 key = (__u32)c;
-		__u64 sum = 0;
-
-		if (bpf_map_lookup_elem(fd, &key, v))
+		if (percpu_sum(fd, (__u32)c, sum, 1))
 			return 1;
-		for (i = 0; i < ncpu; i++)
-			sum += v[i];
 		printf("%s%s=%llu", c ? " " : "", class_name[c],
-		       (unsigned long long)sum);
+		       (unsigned long long)sum[0]);
 	}
 	printf("\n");
-	free(v);
 	close(fd);
 	return 0;
 }

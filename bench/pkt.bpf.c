@@ -209,7 +209,7 @@ static long kc_step(__u64 i, struct sgate_optwalk *w)
  * The walk: copied out, then one option per bpf_loop step, with the
  * project's walker.  (The kernel selftest walks the packet in place; built
  * with this machine's clang 14 that version exceeds the verifier's
- * instruction limit, design.md section 5.)
+ * instruction limit.)
  */
 static __always_inline void kc_walk_opts(struct xdp_md *ctx, struct tcphdr *th,
 					 struct kc_opts *o)

@@ -33,8 +33,8 @@
 #include <linux/bpf.h>
 
 #include "sgate/abi.h"
-#include "sgate.skel.h"
 #include "pkt.skel.h"
+#include "../tests/lib/gate_run.h"
 #include "../tests/lib/packet.h"
 
 enum { MSS4 = 1460, MSS6 = 1440, WSCALE = 7, SYN_WINDOW = 64240,
@@ -57,7 +57,7 @@ struct path {
 	int skip;
 };
 
-static struct sgate_bpf *gate;
+static struct gate gate;
 static struct pkt_bpf *pk;
 static struct path paths[MAX_PATHS];
 static int npaths;
@@ -72,21 +72,9 @@ static long long thread_ns(void)
 
 static uint64_t gate_counter(int stat)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	struct sgate_stats *per = calloc((size_t)ncpu, sizeof(*per));
-	uint32_t zero = 0;
-	uint64_t sum = 0;
+	uint64_t sum[SGATE_STAT_MAX];
 
-	if (!per || bpf_map__lookup_elem(gate->maps.sgate_stats, &zero,
-					 sizeof(zero), per,
-					 sizeof(*per) * (size_t)ncpu, 0)) {
-		free(per);
-		return 0;
-	}
-	for (i = 0; i < ncpu; i++)
-		sum += per[i].count[stat];
-	free(per);
-	return sum;
+	return gate_read_stats(&gate, sum) ? 0 : sum[stat];
 }
 
 /* Run a path's program on its frame, repeat times; returns CPU ns or -1. */
@@ -150,7 +138,6 @@ static int setup_gate(uint16_t extra_port)
 {
 	struct sgate_config cfg = {};
 	struct sgate_keyring ring = {};
-	uint32_t zero = 0;
 	int i;
 
 	cfg.abi_version = SGATE_ABI_VERSION;
@@ -168,12 +155,8 @@ static int setup_gate(uint16_t extra_port)
 	ring.m[1].first_epoch = ~0ULL;
 	ring.m[2].first_epoch = ~0ULL;
 	ring.serial = 1;
-	return bpf_map__update_elem(gate->maps.sgate_keys, &zero, sizeof(zero),
-				    &ring, sizeof(ring), 0) ||
-	       bpf_map__update_elem(gate->maps.sgate_key_sel, &zero,
-				    sizeof(zero), &zero, sizeof(zero), 0) ||
-	       bpf_map__update_elem(gate->maps.sgate_config, &zero,
-				    sizeof(zero), &cfg, sizeof(cfg), 0);
+	return gate_set_ring(&gate, 0, &ring) || gate_set_key_sel(&gate, 0) ||
+	       gate_set_config(&gate, &cfg);
 }
 
 /* A loopback TCP connection, so an ACK can belong to an established flow. */
@@ -202,7 +185,7 @@ static int loopback_pair(uint16_t *lport, uint16_t *cport, int fds[3])
 
 static int build_paths(int fds[3])
 {
-	int gfd = bpf_program__fd(gate->progs.sgate_xdp);
+	int gfd = gate.xdp_fd;
 	uint8_t out[PKT_MAX + 64], tsopt[12] = { 1, 1, 8, 10 };
 	uint16_t lport, cport;
 	uint32_t outlen = sizeof(out), cookie, tsval = 0;
@@ -336,12 +319,18 @@ int main(int argc, char **argv)
 
 	if (rounds < 1)
 		rounds = 15;
-	int r, i, bad = 0;
+	int r, i, bad = 0, err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	gate = sgate_bpf__open_and_load();
+	/* The only sockets the gate's lookups can find are loopback_pair's. */
+	err = gate_netns_enter();
+	if (err) {
+		fprintf(stderr, "pktcost: cannot enter a network namespace of its own: %s\n",
+			strerror(-err));
+		return 1;
+	}
 	pk = pkt_bpf__open();
-	if (!gate || !pk || pkt_bpf__load(pk)) {
+	if (gate_load(&gate, true) || !pk || pkt_bpf__load(pk)) {
 		fprintf(stderr, "pktcost: cannot load the BPF objects: %s\n",
 			strerror(errno));
 		return 1;
@@ -395,6 +384,6 @@ int main(int argc, char **argv)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	pkt_bpf__destroy(pk);
-	sgate_bpf__destroy(gate);
+	gate_unload(&gate);
 	return 0;
 }

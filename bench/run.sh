@@ -16,7 +16,7 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
-. tests/e2e/lib.sh
+. tests/lib/netns.sh
 
 B=$BUILD/bench
 R=$B/results
@@ -59,7 +59,7 @@ if ! [ -x "$PY" ] || ! "$PY" -c 'import matplotlib' 2>/dev/null; then
 fi
 make -s -f bench/bench.mk || die "cannot build the benchmark programs"
 for f in "$SGATE" "$BUILD/xdp_pass.bpf.o" "$B/pktcost" "$F" "$B/client" "$B/server"; do
-	[ -e "$f" ] || die "$f missing: run make all first"
+	[ -e "$f" ] || die "$f missing: run make bench (it builds what the runner needs)"
 done
 if [ -z "$(mount -t bpf 2>/dev/null)" ]; then
 	mount -t bpf bpf /sys/fs/bpf || die "cannot mount bpffs"

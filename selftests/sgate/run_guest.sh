@@ -8,31 +8,7 @@ cd "$TOP"
 KO=$TOP/kmod/sgate.ko
 NL=$TOP/build/nl_test
 FUZZ=${SGATE_NL_FUZZ:-100000}
-n=0 fail=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(echo "$out" | tail -n 12)"; fi; }
-# A TAP-speaking program: its lines become ours, renumbered.  A program
-# that reports no test at all, or fails without saying what, is a failure.
-sub() {
-	local name=$1 line out rc seen=0; shift
-	out=$(mktemp)
-	"$@" >"$out" 2>&1
-	rc=$?
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*) seen=1; ok "$name: ${line#ok * - }" ;;
-		"not ok "*) seen=1; not_ok "$name: ${line#not ok * - }" ;;
-		"Bail out!"*) seen=1; not_ok "$name: $line" ;;
-		"#"*) echo "$line" ;;
-		esac
-	done <"$out"
-	if [ $seen = 0 ] || { [ $rc != 0 ] && ! grep -q '^not ok\|^Bail' "$out"; }; then
-		not_ok "$name: exit $rc" "$(tail -n 12 "$out")"
-	fi
-	rm -f "$out"
-}
+. "$TOP/tests/lib/tap.sh"
 
 echo "TAP version 13"
 echo "# kernel $(uname -r)"

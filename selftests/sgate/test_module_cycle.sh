@@ -20,15 +20,13 @@
 #   SGATE_MODULE_CYCLES       insert/remove cycles under the map-mode gate (4)
 #   SGATE_MODULE_MODE_CYCLES  module-mode attach/detach cycles (2)
 set -u
-. "$(dirname "$0")/../../tests/e2e/lib.sh"
+. "$(dirname "$0")/../../tests/lib/netns.sh"
+. "$(dirname "$0")/../../tests/lib/tap.sh"
 KO=$TOP/kmod/sgate.ko
 PORT=8080
 CYCLES=${SGATE_MODULE_CYCLES:-4}
 MODE_CYCLES=${SGATE_MODULE_MODE_CYCLES:-2}
-n=0 fail=0
 LOG=$(mktemp -d /tmp/sgate-modcycle.XXXXXX)
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-verdict() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${@:3}"; fi; }
 cleanup() {
 	rm -f "$LOG/run"
 	netns_down
@@ -46,8 +44,6 @@ S "$BUILD/echo" server "$PORT" >"$LOG/server.out" 2>&1 &
 wait_listen "$PORT" || { echo "Bail out! echo server did not start"; exit 1; }
 
 key_mode() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "key" && $2 == "mode:" { print $3; exit }'; }
-# This device's ring serial (status lists every gate in the netns).
-key_serial() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "keyring:" { sub(",", "", $3); print $3; exit }'; }
 # One counter of this gate (stats' text: no python3, slow in the VM).
 valid_count() { S "$SGATE" stats "$SDEV" | awk '$1 == "cookie_valid" { print $2 }'; }
 # Real clients in batches of 5 until told to stop.

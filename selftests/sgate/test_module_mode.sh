@@ -4,9 +4,8 @@
 # which mode it uses, no map holds a key byte, and the module cannot be
 # removed from under a gate that calls its kfuncs.
 set -u
-. "$(dirname "$0")/../../tests/e2e/lib.sh"
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+. "$(dirname "$0")/../../tests/lib/netns.sh"
+. "$(dirname "$0")/../../tests/lib/tap.sh"
 trap netns_down EXIT
 
 echo "TAP version 13"

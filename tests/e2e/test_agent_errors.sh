@@ -3,8 +3,8 @@
 # The agent's refusals: each names its cause, has its own exit status, and
 # leaves nothing half-applied (TAP).
 set -u
-. "$(dirname "$0")/lib.sh"
-pass=0 fail=0 n=0
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP the agent's checks need root"

@@ -7,8 +7,8 @@
 # gate attached its programs, filters, pins, config and keys stay byte for
 # byte as they were; with none, the device stays clean.
 set -u
-. "$(dirname "$0")/lib.sh"
-pass=0 fail=0 n=0
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP the agent's input checks need root"

@@ -11,14 +11,13 @@
 #                       (about 65; by default it is killed at every step
 #                       that changes something, and at 3 bpf() calls)
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 
 PORT=8080
 KILLAT=$BUILD/killat
-pass=0 fail=0 n=0
 LOG=$(mktemp -d /tmp/sgate-faults.XXXXXX)
 
-verdict() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${@:3}"; fi; }
 
 cleanup() { rm -f "$LOG/run"; netns_down; wait 2>/dev/null; rm -rf "$LOG"; }
 trap cleanup EXIT
@@ -36,8 +35,6 @@ wait_listen "$PORT" || { echo "Bail out! echo server did not start"; exit 1; }
 echo "TAP version 13"
 
 attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" --key-period 5 >"$LOG/attach.out" 2>&1; }
-# This device's ring serial (status lists every gate in the netns).
-key_serial() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "keyring:" { sub(",", "", $3); print $3; exit }'; }
 smac=$(mac_of S "$SDEV")
 # One raw handshake, final ACK at once: "established" if the gate answered
 # the SYN and validated the ACK.

@@ -2,15 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # End-to-end: real clients through the gate between two namespaces (TAP).
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/tap.sh"
 
 PORT=8080		# protected
 OPEN_PORT=9090		# not protected
-pass=0 fail=0 skip=0 n=0
+skip=0
 LOG=$(mktemp -d /tmp/sgate-e2e.XXXXXX)
 
-skip_test() { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { local name=$1; shift; if "$@" >"$LOG/$n.out" 2>&1; then ok "$name"; else not_ok "$name" "$(tail -n 15 "$LOG/$n.out")"; fi; }
 
 cleanup() { netns_down; rm -rf "$LOG"; }
 trap cleanup EXIT
@@ -29,7 +28,6 @@ S "$BUILD/echo" server "$OPEN_PORT" >"$LOG/open.out" 2>&1 &
 wait_listen "$PORT" && wait_listen "$OPEN_PORT" || { echo "Bail out! echo servers did not start"; exit 1; }
 
 attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" "$@"; }
-key_serial() { S "$SGATE" status | sed -n 's/.*serial[ :=]*\([0-9][0-9]*\).*/\1/p' | head -n1; }
 
 # The option lines both ends printed for the newest connection.
 last_info() { grep "^info side=$1" "$2" | tail -n1; }

@@ -3,11 +3,13 @@
 #
 #   make fuzz [FRAMES=1e8] [SEED=n]   a longer run (default 1e7 frames)
 
-FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/gen.c tests/model/xdp_model.c
-FUZZ_HDRS := tests/fuzz/gen.h tests/model/xdp_model.h $(wildcard include/sgate/*.h)
+FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/case_file.c tests/fuzz/invariants.c \
+	     tests/fuzz/gen.c tests/fuzz/seeds.c tests/model/xdp_model.c \
+	     tests/lib/gate_run.c tests/lib/percpu.c tests/lib/packet.c tests/lib/doc_mac.c
+FUZZ_HDRS := $(wildcard tests/fuzz/*.h) $(wildcard tests/lib/*.h) tests/model/xdp_model.h $(wildcard include/sgate/*.h)
 
 $(BUILD)/fuzz_xdp: $(FUZZ_SRCS) $(FUZZ_HDRS) $(SKELS) | $(BUILD)
-	$(CC) $(CFLAGS) -Wno-vla $(FUZZ_SRCS) -o $@ $(LIBBPF) -lcmocka -lsodium
+	$(CC) $(CFLAGS) $(FUZZ_SRCS) -o $@ $(LIBBPF) -lcmocka -lsodium
 
 TEST_PROGS += $(BUILD)/fuzz_xdp
 tests: $(BUILD)/fuzz_xdp

@@ -4,9 +4,9 @@
  * BPF_PROG_RUN and to the reference model (tests/model/), and the two must
  * agree on the verdict, the bytes that come out (frame and metadata) and
  * the counter that moved.  Three invariants are checked on every frame
- * without the model: nothing malformed is sent back with XDP_TX, a reply
- * is never larger than the request plus what it mirrors, and no ACK passes
- * without a MAC that libsodium's SipHash confirms.
+ * without the model (invariants.c).  Frames come from gen.c and the seed
+ * corpus in seeds.c; disagreements are saved as case files (case_file.c)
+ * and tests/fuzz/regress/ holds those that must never come back.
  *
  *   SGATE_FUZZ_FRAMES   random frames (default 1e6; "1e8" is fine)
  *   SGATE_FUZZ_SEED     the generator's seed (default 0x5eed)
@@ -20,9 +20,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,22 +28,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
 #include "sgate/abi.h"
-#include "sgate.skel.h"
+#include "../lib/clock.h"
+#include "../lib/gate_run.h"
 #include "../model/xdp_model.h"
+#include "case_file.h"
+#include "context.h"
 #include "gen.h"
+#include "invariants.h"
 
 enum {
 	/* BPF_PROG_RUN's metadata limit on this kernel: 256 - xdp_frame. */
@@ -56,23 +54,7 @@ enum {
 
 /* ---- the program under test ----------------------------------------- */
 
-struct instance {
-	struct sgate_bpf *skel;
-	bool ipv6_enabled;
-	int prog_fd, cfg_fd, keys_fd, sel_fd, stats_fd;
-};
-
-static struct instance inst[2];		/* [0] IPv6 enabled, [1] not */
-static int ncpu;
-
-/* Everything the program reads besides the frame. */
-struct context {
-	int inst;
-	struct sgate_config cfg;
-	struct sgate_keyring ring[2];
-	uint32_t sel;
-	uint32_t meta_len;
-};
+static struct gate inst[2];		/* by context.h's CONTEXT_* */
 
 static struct context cur;		/* what the maps hold now */
 static uint64_t stats_prev[2][SGATE_STAT_MAX];
@@ -84,48 +66,29 @@ static uint64_t stat_hits[SGATE_STAT_MAX], verdict_hits[4];
 static uint64_t invariant_failures;
 static const char *save_dir = "build/fuzz";
 
-static uint64_t coarse_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void read_stats(int which, uint64_t *sum)
 {
-	struct sgate_stats per[ncpu];
-	uint32_t zero = 0;
-	int c, i;
+	int err = gate_read_stats(&inst[which], sum);
 
-	if (bpf_map_lookup_elem(inst[which].stats_fd, &zero, per))
-		fail_msg("stats lookup: %s", strerror(errno));
-	for (i = 0; i < SGATE_STAT_MAX; i++) {
-		sum[i] = 0;
-		for (c = 0; c < ncpu; c++)
-			sum[i] += per[c].count[i];
-	}
+	if (err)
+		fail_msg("stats lookup: %s", strerror(-err));
 }
 
 static void apply_context(const struct context *c)
 {
-	struct instance *in = &inst[c->inst];
-	uint32_t zero = 0, one = 1;
+	const struct gate *in = &inst[c->inst];
+	int err;
 
 	cur = *c;
-	if (bpf_map_update_elem(in->cfg_fd, &zero, &c->cfg, 0) ||
-	    bpf_map_update_elem(in->keys_fd, &zero, &c->ring[0], 0) ||
-	    bpf_map_update_elem(in->keys_fd, &one, &c->ring[1], 0) ||
-	    bpf_map_update_elem(in->sel_fd, &zero, &c->sel, 0))
-		fail_msg("map update: %s", strerror(errno));
+	err = gate_set_config(in, &c->cfg);
+	if (!err)
+		err = gate_set_ring(in, 0, &c->ring[0]);
+	if (!err)
+		err = gate_set_ring(in, 1, &c->ring[1]);
+	if (!err)
+		err = gate_set_key_sel(in, c->sel);
+	if (err)
+		fail_msg("map update: %s", strerror(-err));
 	read_stats(c->inst, stats_prev[c->inst]);
 }
 
@@ -192,21 +155,12 @@ static int connect_pair(int family)
 
 static int netns_setup(void)
 {
-	struct ifreq ifr = {};
-	int fd;
+	int err = gate_netns_enter();
 
-	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, "unshare(CLONE_NEWNET): %s\n", strerror(errno));
+	if (err) {
+		fprintf(stderr, "a network namespace of our own: %s\n", strerror(-err));
 		return -1;
 	}
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	strcpy(ifr.ifr_name, "lo");
-	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
-		return -1;
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-		return -1;
-	close(fd);
 	if (connect_pair(AF_INET) || connect_pair(AF_INET6)) {
 		fprintf(stderr, "loopback connections: %s\n", strerror(errno));
 		return -1;
@@ -216,19 +170,10 @@ static int netns_setup(void)
 
 /* ---- contexts ------------------------------------------------------- */
 
-static void ring_empty(struct sgate_keyring *r)
-{
-	int i;
-
-	memset(r, 0, sizeof(*r));
-	for (i = 0; i < SGATE_KEYRING_MASTERS; i++)
-		r->m[i].first_epoch = ~0ULL;
-}
-
-static void random_key(struct gen_rng *g, struct sgate_master_key *m,
+static void random_key(struct rng *g, struct sgate_master_key *m,
 		       uint64_t first)
 {
-	uint64_t a = gen_u64(g), b = gen_u64(g);
+	uint64_t a = rng_u64(g), b = rng_u64(g);
 
 	memcpy(m->key.k, &a, 8);
 	memcpy((uint8_t *)m->key.k + 8, &b, 8);
@@ -241,11 +186,11 @@ static uint64_t ep_minus(uint64_t e, uint64_t k)
 }
 
 /* Rings that make each path reachable: one key, pending, just taken over, none. */
-static void random_ring(struct gen_rng *g, struct sgate_keyring *r, uint64_t e)
+static void random_ring(struct rng *g, struct sgate_keyring *r, uint64_t e)
 {
 	ring_empty(r);
-	r->serial = gen_u64(g);
-	switch (gen_below(g, 7)) {
+	r->serial = rng_u64(g);
+	switch (rng_below(g, 7)) {
 	case 0:
 	case 1:
 		random_key(g, &r->m[0], 0);
@@ -269,8 +214,8 @@ static void random_ring(struct gen_rng *g, struct sgate_keyring *r, uint64_t e)
 		int i;
 
 		for (i = 0; i < SGATE_KEYRING_MASTERS; i++) {
-			f = ep_minus(f, gen_below(g, 3));
-			if (gen_chance(g, 80))
+			f = ep_minus(f, rng_below(g, 3));
+			if (rng_chance(g, 80))
 				random_key(g, &r->m[i], f);
 		}
 		break;
@@ -278,37 +223,37 @@ static void random_ring(struct gen_rng *g, struct sgate_keyring *r, uint64_t e)
 	}
 }
 
-static uint16_t random_mss(struct gen_rng *g)
+static uint16_t random_mss(struct rng *g)
 {
 	static const uint16_t v[] = { 536, 1220, 1300, 1400, 1420, 1440, 1460,
 				      8940, 8960, 9000, 0, 100, 65535 };
 
-	return gen_chance(g, 90) ? v[gen_below(g, 13)] : (uint16_t)gen_u64(g);
+	return rng_chance(g, 90) ? v[rng_below(g, 13)] : (uint16_t)rng_u64(g);
 }
 
-static void random_context(struct gen_rng *g, struct context *c)
+static void random_context(struct rng *g, struct context *c)
 {
 	uint64_t now = coarse_ns(), e;
 	unsigned i, roll;
 
 	memset(c, 0, sizeof(*c));
-	c->inst = gen_chance(g, 88) ? 0 : 1;
+	c->inst = rng_chance(g, 88) ? CONTEXT_IPV6 : CONTEXT_NO_IPV6;
 	c->cfg.abi_version = SGATE_ABI_VERSION;
-	c->cfg.features = gen_chance(g, 50) ? 15 : gen_below(g, 16);
+	c->cfg.features = rng_chance(g, 50) ? 15 : rng_below(g, 16);
 	c->cfg.mss_v4 = random_mss(g);
 	c->cfg.mss_v6 = random_mss(g);
-	c->cfg.syn_window = gen_chance(g, 50) ? 64240 : (uint16_t)gen_u64(g);
-	c->cfg.rcv_wscale = gen_chance(g, 90) ? (uint8_t)gen_below(g, 15) :
-						(uint8_t)gen_u64(g);
-	roll = gen_below(g, 100);
+	c->cfg.syn_window = rng_chance(g, 50) ? 64240 : (uint16_t)rng_u64(g);
+	c->cfg.rcv_wscale = rng_chance(g, 90) ? (uint8_t)rng_below(g, 15) :
+						(uint8_t)rng_u64(g);
+	roll = rng_below(g, 100);
 	c->cfg.epoch_ns = roll < 40 ? 60000000000ULL :
 			  roll < 55 ? 1000000000ULL :
 			  roll < 65 ? 2000000000ULL :
 			  roll < 80 ? now * 2 + 1000000000000ULL :	/* epoch 0 */
 			  roll < 90 ? now / 3 * 2 + 1 :			/* epoch 1 */
 			  roll < 95 ? 0 :				/* unconfigured */
-				      100000000ULL + gen_u64(g) % 10000000000000ULL;
-	if (gen_chance(g, 5)) {
+				      100000000ULL + rng_u64(g) % 10000000000000ULL;
+	if (rng_chance(g, 5)) {
 		memset(c->cfg.ports, 0xff, sizeof(c->cfg.ports));
 	} else {
 		unsigned fixed[] = { 80, 443, GEN_EST_SERVER_PORT, GEN_EST_CLIENT_PORT };
@@ -316,20 +261,20 @@ static void random_context(struct gen_rng *g, struct context *c)
 		for (i = 0; i < 4; i++)
 			c->cfg.ports[fixed[i] / 32] |= 1U << (fixed[i] % 32);
 		for (i = 0; i < 30; i++) {
-			unsigned p = gen_below(g, 65536);
+			unsigned p = rng_below(g, 65536);
 
 			c->cfg.ports[p / 32] |= 1U << (p % 32);
 		}
-		if (gen_chance(g, 5))
+		if (rng_chance(g, 5))
 			c->cfg.ports[0] |= 1;	/* port 0 */
 	}
 	e = c->cfg.epoch_ns ? now / c->cfg.epoch_ns : 0;
 	random_ring(g, &c->ring[0], e);
 	random_ring(g, &c->ring[1], e);
-	c->sel = gen_below(g, 2);
-	roll = gen_below(g, 100);
-	c->meta_len = roll < 85 ? 0 : roll < 95 ? 4 * gen_below(g, 50) :
-					  4 * (49 + gen_below(g, 6));
+	c->sel = rng_below(g, 2);
+	roll = rng_below(g, 100);
+	c->meta_len = roll < 85 ? 0 : roll < 95 ? 4 * rng_below(g, 50) :
+					  4 * (49 + rng_below(g, 6));
 }
 
 /* The context the seeds run under first: everything on, one key. */
@@ -367,339 +312,6 @@ static struct gen_target target_of(const struct context *c)
 	if (t.epoch_valid)
 		t.now_epoch = coarse_ns() / c->cfg.epoch_ns;
 	return t;
-}
-
-/* ---- regression case files ------------------------------------------ */
-
-/*
- * A case is text: the context, then the frame in hex.  Key first epochs
- * are stored relative to the epoch the case was found in ("rel -1"), so a
- * replay at any time sees the same ring shape.
- */
-static void write_case(const char *path, const struct context *c,
-		       const uint8_t *frame, size_t len, const char *note)
-{
-	uint64_t e = c->cfg.epoch_ns ? coarse_ns() / c->cfg.epoch_ns : 0;
-	FILE *f = fopen(path, "w");
-	unsigned p, s, i;
-	size_t k;
-
-	if (!f)
-		return;
-	fprintf(f, "# sgate differential fuzz case\n# %s\n", note);
-	fprintf(f, "ipv6_enabled %d\nfeatures %u\nmss_v4 %u\nmss_v6 %u\n",
-		inst[c->inst].ipv6_enabled, c->cfg.features, c->cfg.mss_v4,
-		c->cfg.mss_v6);
-	fprintf(f, "syn_window %u\nrcv_wscale %u\nepoch_ns %llu\nmeta_len %u\nsel %u\n",
-		c->cfg.syn_window, c->cfg.rcv_wscale,
-		(unsigned long long)c->cfg.epoch_ns, c->meta_len, c->sel);
-	fprintf(f, "ports");
-	for (p = 0; p < 65536; p++)
-		if ((c->cfg.ports[p / 32] >> (p % 32)) & 1) {
-			for (i = p; i + 1 < 65536 && ((c->cfg.ports[(i + 1) / 32] >> ((i + 1) % 32)) & 1); i++)
-				;
-			if (i > p)
-				fprintf(f, " %u-%u", p, i);
-			else
-				fprintf(f, " %u", p);
-			p = i;
-		}
-	fprintf(f, "\n");
-	for (s = 0; s < 2; s++)
-		for (i = 0; i < SGATE_KEYRING_MASTERS; i++) {
-			const struct sgate_master_key *m = &c->ring[s].m[i];
-
-			fprintf(f, "key %u %u ", s, i);
-			for (k = 0; k < 16; k++)
-				fprintf(f, "%02x", ((const uint8_t *)m->key.k)[k]);
-			if (m->first_epoch == ~0ULL)
-				fprintf(f, " none\n");
-			else
-				fprintf(f, " rel %lld\n",
-					(long long)(m->first_epoch - e));
-		}
-	fprintf(f, "frame ");
-	for (k = 0; k < len; k++)
-		fprintf(f, "%02x", frame[k]);
-	fprintf(f, "\n");
-	fclose(f);
-}
-
-static int read_case(const char *path, struct context *c, uint8_t *frame,
-		     size_t *len)
-{
-	char line[16384], word[64];
-	FILE *f = fopen(path, "r");
-	struct {
-		unsigned s, i;
-		long long rel;
-		int none;
-	} keys[6];
-	int nkeys = 0, k;
-	uint64_t e;
-
-	if (!f)
-		return -1;
-	memset(c, 0, sizeof(*c));
-	c->cfg.abi_version = SGATE_ABI_VERSION;
-	ring_empty(&c->ring[0]);
-	ring_empty(&c->ring[1]);
-	*len = 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned v;
-		unsigned long long u;
-
-		if (line[0] == '#' || sscanf(line, "%63s", word) != 1)
-			continue;
-		if (sscanf(line, "ipv6_enabled %u", &v) == 1)
-			c->inst = v ? 0 : 1;
-		else if (sscanf(line, "features %u", &v) == 1)
-			c->cfg.features = v;
-		else if (sscanf(line, "mss_v4 %u", &v) == 1)
-			c->cfg.mss_v4 = (uint16_t)v;
-		else if (sscanf(line, "mss_v6 %u", &v) == 1)
-			c->cfg.mss_v6 = (uint16_t)v;
-		else if (sscanf(line, "syn_window %u", &v) == 1)
-			c->cfg.syn_window = (uint16_t)v;
-		else if (sscanf(line, "rcv_wscale %u", &v) == 1)
-			c->cfg.rcv_wscale = (uint8_t)v;
-		else if (sscanf(line, "epoch_ns %llu", &u) == 1)
-			c->cfg.epoch_ns = u;
-		else if (sscanf(line, "meta_len %u", &v) == 1)
-			c->meta_len = v;
-		else if (sscanf(line, "sel %u", &v) == 1)
-			c->sel = v;
-		else if (!strcmp(word, "ports")) {
-			char *tok = strtok(line + 5, " \n");
-
-			for (; tok; tok = strtok(NULL, " \n")) {
-				unsigned a, b, p;
-
-				if (sscanf(tok, "%u-%u", &a, &b) != 2)
-					b = a = (unsigned)atoi(tok);
-				for (p = a; p <= b && p < 65536; p++)
-					c->cfg.ports[p / 32] |= 1U << (p % 32);
-			}
-		} else if (!strcmp(word, "key") && nkeys < 6) {
-			char hex[40], how[8];
-			unsigned s, i, b;
-			long long rel = 0;
-
-			if (sscanf(line, "key %u %u %32s %7s %lld", &s, &i, hex,
-				   how, &rel) < 4 || s > 1 || i > 2)
-				continue;
-			for (b = 0; b < 16; b++) {
-				unsigned x;
-
-				sscanf(hex + 2 * b, "%2x", &x);
-				((uint8_t *)c->ring[s].m[i].key.k)[b] = (uint8_t)x;
-			}
-			keys[nkeys].s = s;
-			keys[nkeys].i = i;
-			keys[nkeys].rel = rel;
-			keys[nkeys].none = !strcmp(how, "none");
-			nkeys++;
-		} else if (!strcmp(word, "frame")) {
-			const char *h = line + 6;
-
-			while (h[0] && h[1] && h[0] != '\n' && *len < GEN_FRAME_MAX) {
-				unsigned x;
-
-				sscanf(h, "%2x", &x);
-				frame[(*len)++] = (uint8_t)x;
-				h += 2;
-			}
-		}
-	}
-	fclose(f);
-	e = c->cfg.epoch_ns ? coarse_ns() / c->cfg.epoch_ns : 0;
-	for (k = 0; k < nkeys; k++) {
-		long long fe = (long long)e + keys[k].rel;
-
-		c->ring[keys[k].s].m[keys[k].i].first_epoch =
-			keys[k].none ? ~0ULL : fe < 0 ? 0 : (uint64_t)fe;
-	}
-	return 0;
-}
-
-/* ---- invariants, without the model ---------------------------------- */
-
-static unsigned g16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static uint32_t g32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-enum { OFF_MSS = 1, OFF_WS = 2, OFF_SACK = 4, OFF_TS = 8 };
-
-/*
- * Is this a SYN we may answer at all?  A strict reading of the headers:
- * sound lengths, no fragment, SYN without ACK, FIN or RST, unicast sender.
- * Returns the options it offers (OFF_*) or -1.
- */
-static int sound_syn(const uint8_t *b, size_t len)
-{
-	size_t l3 = 14, l4, ip_end, doff, i;
-	unsigned et, tcp, k;
-	int offered = 0;
-
-	if (len < 14 || (b[6] & 1))
-		return -1;
-	et = g16(b + 12);
-	for (k = 0; k < 2 && (et == 0x8100 || et == 0x88a8); k++) {
-		if (len < l3 + 4)
-			return -1;
-		et = g16(b + l3 + 2);
-		l3 += 4;
-	}
-	if (et == 0x0800) {
-		size_t ihl;
-
-		if (len < l3 + 20 || b[l3] >> 4 != 4 || (b[l3] & 15) < 5 ||
-		    (g16(b + l3 + 6) & 0x3fff) || b[l3 + 9] != 6)
-			return -1;
-		ihl = (size_t)(b[l3] & 15) * 4;
-		ip_end = l3 + g16(b + l3 + 2);
-		l4 = l3 + ihl;
-	} else if (et == 0x86dd) {
-		unsigned nh;
-
-		if (len < l3 + 40 || b[l3] >> 4 != 6)
-			return -1;
-		ip_end = l3 + 40 + g16(b + l3 + 4);
-		nh = b[l3 + 6];
-		l4 = l3 + 40;
-		for (k = 0; k < 4 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); k++) {
-			if (len < l4 + 8)
-				return -1;
-			if (nh == 44 && (g16(b + l4 + 2) & 0xfff9))
-				return -1;	/* a fragment */
-			tcp = b[l4];
-			l4 += nh == 44 ? 8 : ((size_t)b[l4 + 1] + 1) * 8;
-			nh = tcp;
-		}
-		if (nh != 6)
-			return -1;
-	} else {
-		return -1;
-	}
-	if (ip_end > len || l4 + 20 > ip_end)
-		return -1;
-	doff = (size_t)(b[l4 + 12] >> 4) * 4;
-	if (doff < 20 || l4 + doff > ip_end)
-		return -1;
-	if ((b[l4 + 13] & 0x17) != 0x02)
-		return -1;
-	for (i = l4 + 20; i < l4 + doff;) {
-		unsigned kind = b[i], l;
-
-		if (kind == 0)
-			break;
-		if (kind == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= l4 + doff || (l = b[i + 1]) < 2 || i + l > l4 + doff)
-			break;
-		offered |= kind == 2 && l == 4 ? OFF_MSS : kind == 3 && l == 3 ? OFF_WS :
-			   kind == 4 && l == 2 ? OFF_SACK : kind == 8 && l == 10 ? OFF_TS : 0;
-		i += l;
-	}
-	return offered;
-}
-
-/* The options a SYN-ACK carries, by a plain walk. */
-static int reply_options(const uint8_t *b, size_t len, size_t *tcp_len)
-{
-	size_t l3 = 14, l4, doff, i;
-	int has = 0;
-
-	while (l3 + 2 <= len && (g16(b + l3 - 2) == 0x8100 || g16(b + l3 - 2) == 0x88a8))
-		l3 += 4;
-	if (l3 + 1 > len)
-		return -1;
-	l4 = l3 + (b[l3] >> 4 == 6 ? 40 : 20);
-	if (l4 + 20 > len)
-		return -1;
-	doff = (size_t)(b[l4 + 12] >> 4) * 4;
-	*tcp_len = doff;
-	for (i = l4 + 20; i + 1 < l4 + doff && i < len;) {
-		if (b[i] == 1) {
-			i++;
-			continue;
-		}
-		has |= b[i] == 2 ? OFF_MSS : b[i] == 3 ? OFF_WS : b[i] == 4 ? OFF_SACK :
-		       b[i] == 8 ? OFF_TS : 0x100;
-		if (b[i + 1] < 2)
-			return -1;
-		i += b[i + 1];
-	}
-	return has;
-}
-
-/* The MAC as cookie-format.md spells it, computed by libsodium. */
-static uint32_t sodium_mac(const uint8_t key[16], int ipv6, const uint8_t *saddr,
-			   const uint8_t *daddr, const uint8_t *ports,
-			   uint32_t isn, uint32_t epoch, uint32_t tag)
-{
-	uint8_t in[48], out[8];
-	size_t n = 0, alen = ipv6 ? 16 : 4;
-	uint64_t h = 0;
-	int i;
-
-	memcpy(in, saddr, alen);
-	memcpy(in + alen, daddr, alen);
-	n = 2 * alen;
-	memcpy(in + n, ports, 4);
-	for (i = 0; i < 4; i++) {
-		in[n + 4 + i] = (uint8_t)(isn >> (8 * i));
-		in[n + 8 + i] = (uint8_t)(epoch >> (8 * i));
-		in[n + 12 + i] = (uint8_t)(tag >> (8 * i));
-	}
-	crypto_shorthash_siphash24(out, in, n + 16, key);
-	for (i = 7; i >= 0; i--)
-		h = h << 8 | out[i];
-	return (uint32_t)(h & 0x1ffffff);
-}
-
-/* Does this passed ACK carry a MAC libsodium agrees with (either TS decision)? */
-static bool genuine_cookie(const struct model_result *m, const uint8_t *b,
-			   uint64_t now_ns)
-{
-	const struct sgate_keyring *ring = &cur.ring[cur.sel & 1];
-	const struct model_parse *p = &m->p;
-	const uint8_t *ip = b + p->l3off, *th = b + p->l4off;
-	uint64_t now = now_ns / cur.cfg.epoch_ns, epoch;
-	uint32_t cookie = g32(th + 8) - 1, isn = g32(th + 4) - 1, tag;
-	const struct sgate_master_key *key = NULL;
-	int i, ts;
-
-	if (((cookie >> 31) & 1) == (now & 1))
-		epoch = now;
-	else if (now)
-		epoch = now - 1;
-	else
-		return false;
-	for (i = 0; i < SGATE_KEYRING_MASTERS && !key; i++)
-		if (epoch >= ring->m[i].first_epoch)
-			key = &ring->m[i];
-	if (!key)
-		return false;
-	for (ts = 0; ts < 2; ts++) {
-		tag = ((cookie >> 25) & 0x3f) | (uint32_t)ts << 6 |
-		      (uint32_t)p->ipv6 << 7 | 2u << 8;
-		if (sodium_mac((const uint8_t *)key->key.k, p->ipv6,
-			       p->ipv6 ? ip + 8 : ip + 12,
-			       p->ipv6 ? ip + 24 : ip + 16, th, isn,
-			       (uint32_t)epoch, tag) == (cookie & 0x1ffffff))
-			return true;
-	}
-	return false;
 }
 
 /* ---- one frame ------------------------------------------------------ */
@@ -773,23 +385,11 @@ static void check_invariants(const uint8_t *frame, size_t len,
 			     const struct model_result *m, uint64_t t0,
 			     const char *origin)
 {
-	const char *bad = NULL;
+	const char *bad = invariant_broken(frame, len, o->verdict, o->stat,
+					   o->frame_out, o->out_len, m,
+					   &cur.ring[cur.sel & 1],
+					   cur.cfg.epoch_ns, t0);
 
-	if (o->verdict == XDP_TX) {
-		int offered = sound_syn(frame, len), has;
-		size_t reply_tcp = 0;
-
-		has = reply_options(o->frame_out, o->out_len, &reply_tcp);
-		if (offered < 0)
-			bad = "a malformed frame was sent back with XDP_TX";
-		else if (o->out_len > len + 4)
-			bad = "the reply is larger than the request plus an MSS option";
-		else if (has < 0 || (has & ~(offered | OFF_MSS)))
-			bad = "the reply carries an option the request did not offer";
-	}
-	if (o->stat == SGATE_STAT_COOKIE_VALID &&
-	    (o->verdict != XDP_PASS || !genuine_cookie(m, frame, t0)))
-		bad = "an ACK without a genuine MAC was passed";
 	if (bad) {
 		invariant_failures++;
 		report(bad, frame, len, o, m, origin);
@@ -806,7 +406,7 @@ static struct outcome last;
 static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 {
 	static uint8_t in[GEN_FRAME_MAX + META_MAX];
-	struct instance *ins = &inst[cur.inst];
+	const struct gate *ins = &inst[cur.inst];
 	struct outcome *o = &last;
 	static struct model_result m;
 	struct model_env env = {
@@ -827,17 +427,11 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 	memcpy(in + cur.meta_len, frame, len);
 
 	for (attempt = 0;; attempt++) {
-		struct xdp_md ctx_in = { .data = cur.meta_len,
-					 .data_end = cur.meta_len + (uint32_t)len };
-		struct xdp_md ctx_out = {};
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
-			    .data_size_in = cur.meta_len + (uint32_t)len,
-			    .data_out = o->out, .data_size_out = sizeof(o->out),
-			    .ctx_in = &ctx_in, .ctx_size_in = sizeof(ctx_in),
-			    .ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out));
+		struct gate_xdp_out run;
 
 		t0 = coarse_ns();
-		err = bpf_prog_test_run_opts(ins->prog_fd, &opts) ? -errno : 0;
+		err = gate_run_xdp(ins, in, cur.meta_len, (uint32_t)len, o->out,
+				   sizeof(o->out), &run);
 		t1 = coarse_ns();
 		frames_run++;
 		env.now_ns = t0;
@@ -856,9 +450,9 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 		}
 		if (err)
 			fail_msg("BPF_PROG_RUN: %s (%s)", strerror(-err), origin);
-		retval = opts.retval;
-		size_out = opts.data_size_out;
-		meta_out = ctx_out.data - ctx_out.data_meta;
+		retval = (uint32_t)run.verdict;
+		size_out = run.size_out;
+		meta_out = run.meta_len;
 		read_stats(cur.inst, now);
 		o->stat = -1;
 		for (i = 0; i < SGATE_STAT_MAX; i++) {
@@ -903,23 +497,6 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 
 /* ---- setup ---------------------------------------------------------- */
 
-static int load_instance(struct instance *in, bool ipv6_enabled)
-{
-	in->skel = sgate_bpf__open();
-	if (!in->skel)
-		return -1;
-	in->skel->rodata->sgate_ipv6_enabled = ipv6_enabled;
-	if (sgate_bpf__load(in->skel))
-		return -1;
-	in->ipv6_enabled = ipv6_enabled;
-	in->prog_fd = bpf_program__fd(in->skel->progs.sgate_xdp);
-	in->cfg_fd = bpf_map__fd(in->skel->maps.sgate_config);
-	in->keys_fd = bpf_map__fd(in->skel->maps.sgate_keys);
-	in->sel_fd = bpf_map__fd(in->skel->maps.sgate_key_sel);
-	in->stats_fd = bpf_map__fd(in->skel->maps.sgate_stats);
-	return 0;
-}
-
 static uint64_t env_u64(const char *name, uint64_t def)
 {
 	const char *v = getenv(name);
@@ -932,12 +509,16 @@ static uint64_t env_u64(const char *name, uint64_t def)
 
 static int setup(void **state)
 {
+	int err;
+
 	(void)state;
 	if (sodium_init() < 0 || netns_setup())
 		return -1;
-	ncpu = libbpf_num_possible_cpus();
-	if (load_instance(&inst[0], true) || load_instance(&inst[1], false)) {
-		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n", strerror(errno));
+	err = gate_load(&inst[CONTEXT_IPV6], true);
+	if (!err)
+		err = gate_load(&inst[CONTEXT_NO_IPV6], false);
+	if (err) {
+		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n", strerror(-err));
 		return -1;
 	}
 	if (getenv("SGATE_FUZZ_SAVE"))
@@ -948,8 +529,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	sgate_bpf__destroy(inst[0].skel);
-	sgate_bpf__destroy(inst[1].skel);
+	gate_unload(&inst[0]);
+	gate_unload(&inst[1]);
 	return 0;
 }
 
@@ -999,9 +580,9 @@ static void test_regressions(void **state)
 static void test_seeds(void **state)
 {
 	static uint8_t frame[GEN_FRAME_MAX], work[GEN_FRAME_MAX];
-	struct gen_rng g = { 0x5eed5eedULL };
+	struct rng g = { 0x5eed5eedULL };
 	uint64_t before = mismatches + invariant_failures, n0 = frames_run;
-	struct gen_layout lay;
+	struct pkt_layout lay;
 	struct gen_spec s;
 	struct gen_target t;
 	struct context c;
@@ -1070,8 +651,8 @@ static void test_random(void **state)
 	uint64_t want = env_u64("SGATE_FUZZ_FRAMES", 1000000);
 	uint64_t seed = env_u64("SGATE_FUZZ_SEED", 0x5eed);
 	uint64_t before = mismatches + invariant_failures, i, n0 = frames_run;
-	struct gen_rng g = { seed };
-	struct gen_layout lay;
+	struct rng g = { seed };
+	struct pkt_layout lay;
 	struct gen_spec s;
 	struct gen_target t;
 	struct context c;
@@ -1103,11 +684,11 @@ static void test_random(void **state)
 		} else if (i % 64 == 0) {
 			t = target_of(&c);	/* the epoch may have moved */
 		}
-		roll = gen_below(&g, 100);
+		roll = rng_below(&g, 100);
 		if (roll < 10 && synack_len &&
 		    gen_ack_for_synack(synack, synack_len, &g, &s)) {
 			len = gen_build(&s, frame, &lay);
-			if (gen_chance(&g, 20))
+			if (rng_chance(&g, 20))
 				gen_mutate(&g, frame, &len, &lay);
 			snprintf(origin, sizeof(origin), "seed %#llx frame %llu (final ACK)",
 				 (unsigned long long)seed, (unsigned long long)i);

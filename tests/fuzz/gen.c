@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Frame generator, seed corpus and mutator for the differential fuzzer.
+ * Frame specs with any field wrong on purpose (built by tests/lib/packet.c),
+ * the random generator and the mutator of the differential fuzzer (the
+ * seed corpus is in seeds.c).
  * Valid cookies for final ACKs come from the codec (include/sgate/cookie.h):
  * the fuzzer needs ACKs that pass, and the codec is what both the program
  * and the model agree to trust.
@@ -10,93 +12,12 @@
 #include "sgate/cookie.h"
 #include "gen.h"
 
-/* ---- randomness ----------------------------------------------------- */
-
-uint64_t gen_u64(struct gen_rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-uint32_t gen_below(struct gen_rng *r, uint32_t n)
-{
-	return n ? (uint32_t)(gen_u64(r) % n) : 0;
-}
-
-bool gen_chance(struct gen_rng *r, unsigned percent)
-{
-	return gen_below(r, 100) < percent;
-}
-
-static void put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static unsigned get16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t csum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* ---- the builder ---------------------------------------------------- */
+/* ---- specs to frames ----------------------------------------------- */
 
 void gen_default(struct gen_spec *s, int ipv6)
 {
-	static const uint8_t cmac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-
 	memset(s, 0, sizeof(*s));
-	memcpy(s->dmac, smac, 6);
-	memcpy(s->smac, cmac, 6);
-	s->tpid[0] = s->tpid[1] = s->tpid[2] = 0x8100;
-	s->ipv6 = ipv6;
-	s->ethertype = ipv6 ? 0x86dd : 0x0800;
-	s->proto = 6;
-	if (ipv6) {
-		s->saddr[0] = 0xfd;
-		s->saddr[15] = 1;
-		s->daddr[0] = 0xfd;
-		s->daddr[15] = 2;
-	} else {
-		memcpy(s->saddr, (uint8_t[]){ 10, 0, 0, 1 }, 4);
-		memcpy(s->daddr, (uint8_t[]){ 10, 0, 0, 2 }, 4);
-	}
-	s->sport = 40000;
-	s->dport = 80;
-	s->seq = 0x11223344;
-	s->flags = 0x02;
-	s->window = 64240;
+	pkt_default(&s->p, ipv6);
 }
 
 static size_t ext_size(const struct gen_ext *e)
@@ -113,165 +34,115 @@ static size_t ext_size(const struct gen_ext *e)
 	}
 }
 
-size_t gen_build(const struct gen_spec *s, uint8_t *out, struct gen_layout *lay)
+/* The extension header list as bytes, each naming the next; returns the length. */
+static size_t ext_bytes(const struct gen_spec *s, uint8_t *buf)
 {
-	static uint8_t buf[16384];
-	size_t off, l3, l4, tcplen, optpad, i, len;
-	uint32_t sum;
-	long iplen;
+	size_t e = 0;
+	int k;
 
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, s->dmac, 6);
-	memcpy(buf + 6, s->smac, 6);
-	off = 12;
-	for (i = 0; i < (size_t)s->vlans && i < 3; i++) {
-		put16(buf + off, s->tpid[i]);
-		put16(buf + off + 2, (unsigned)(100 + i));
-		off += 4;
-	}
-	put16(buf + off, s->ethertype);
-	l3 = off + 2;
+	for (k = 0; k < s->next_ext && k < GEN_MAX_EXT; k++) {
+		const struct gen_ext *x = &s->ext[k];
 
-	optpad = (s->optlen + 3) & ~(size_t)3;
-	tcplen = 20 + optpad;
-
-	if (!s->ipv6) {
-		size_t ihl = 20 + s->ipoptlen;
-
-		buf[l3] = s->ver_ihl ? s->ver_ihl : (uint8_t)(0x40 | ihl / 4);
-		iplen = (long)(ihl + tcplen + s->paylen) + s->totlen_delta;
-		put16(buf + l3 + 2, (unsigned)(iplen < 0 ? 0 : iplen > 0xffff ? 0xffff : iplen));
-		put16(buf + l3 + 4, 0x1234);
-		put16(buf + l3 + 6, s->frag);
-		buf[l3 + 8] = 64;
-		buf[l3 + 9] = s->proto;
-		memcpy(buf + l3 + 12, s->saddr, 4);
-		memcpy(buf + l3 + 16, s->daddr, 4);
-		memcpy(buf + l3 + 20, s->ipopts, s->ipoptlen);
-		put16(buf + l3 + 10, csum(buf + l3, ihl, 0));
-		l4 = l3 + ihl;
-	} else {
-		size_t e = l3 + 40;
-		int k;
-
-		put32(buf + l3, s->ver_tc_flow ? s->ver_tc_flow : 0x60000000);
-		buf[l3 + 6] = s->next_ext ? s->ext[0].type : s->proto;
-		buf[l3 + 7] = 64;
-		memcpy(buf + l3 + 8, s->saddr, 16);
-		memcpy(buf + l3 + 24, s->daddr, 16);
-		for (k = 0; k < s->next_ext && k < GEN_MAX_EXT; k++) {
-			const struct gen_ext *x = &s->ext[k];
-
-			buf[e] = k + 1 < s->next_ext ? s->ext[k + 1].type : s->proto;
-			buf[e + 1] = x->hdrlen;
-			if (x->type == 44) {
-				put16(buf + e + 2, x->fragword);
-				put32(buf + e + 4, 0xdeadbeef);
-			} else if (ext_size(x) > 2) {
-				/* PadN over the rest: a well-formed option area. */
-				buf[e + 2] = 1;
-				buf[e + 3] = (uint8_t)(ext_size(x) - 4);
-			}
-			e += ext_size(x);
+		memset(buf + e, 0, ext_size(x));
+		buf[e] = k + 1 < s->next_ext ? s->ext[k + 1].type : s->p.proto;
+		buf[e + 1] = x->hdrlen;
+		if (x->type == 44) {
+			put16(buf + e + 2, x->fragword);
+			put32(buf + e + 4, 0xdeadbeef);
+		} else if (ext_size(x) > 2) {
+			/* PadN over the rest: a well-formed option area. */
+			buf[e + 2] = 1;
+			buf[e + 3] = (uint8_t)(ext_size(x) - 4);
 		}
-		l4 = e;
-		iplen = (long)(l4 - (l3 + 40) + tcplen + s->paylen) + s->totlen_delta;
-		put16(buf + l3 + 4, (unsigned)(iplen < 0 ? 0 : iplen > 0xffff ? 0xffff : iplen));
+		e += ext_size(x);
 	}
+	return e;
+}
 
-	put16(buf + l4, s->sport);
-	put16(buf + l4 + 2, s->dport);
-	put32(buf + l4 + 4, s->seq);
-	put32(buf + l4 + 8, s->ack);
-	/* doff_words 16 writes a data offset of 0. */
-	buf[l4 + 12] = (uint8_t)(((s->doff_words ? (size_t)s->doff_words : tcplen / 4) & 15) << 4);
-	buf[l4 + 13] = s->flags;
-	put16(buf + l4 + 14, s->window);
-	memcpy(buf + l4 + 20, s->opts, s->optlen);
-	for (i = 0; i < s->paylen; i++)
-		buf[l4 + tcplen + i] = (uint8_t)(0xa0 + i);
-	sum = 6 + (uint32_t)(tcplen + s->paylen);
-	for (i = 0; i < (s->ipv6 ? 32u : 8u); i += 2)
-		sum += get16((s->ipv6 ? buf + l3 + 8 : buf + l3 + 12) + i);
-	put16(buf + l4 + 16, csum(buf + l4, tcplen + s->paylen, sum));
-	len = l4 + tcplen + s->paylen;
-	for (i = 0; i < s->trailer; i++)
-		buf[len + i] = (uint8_t)(i * 7);
-	len += s->trailer;
+size_t gen_build(const struct gen_spec *s, uint8_t *out, struct pkt_layout *lay)
+{
+	static uint8_t buf[16384], ext[GEN_MAX_EXT * 2048];
+	struct pkt_spec p = s->p;
+	size_t len;
 
+	p.opts = s->opts;
+	p.optlen = s->optlen;
+	p.ipopts = s->ipopts;
+	p.ipoptlen = s->ipoptlen;
+	p.ext = ext;
+	p.extlen = s->p.ipv6 ? ext_bytes(s, ext) : 0;
+	p.ext_first = s->next_ext ? s->ext[0].type : 0;
+	len = pkt_build(&p, buf);
 	if (len > GEN_FRAME_MAX)
 		len = GEN_FRAME_MAX;
 	memcpy(out, buf, len);
-	if (lay) {
-		lay->l3off = l3;
-		lay->l4off = l4;
-		lay->ip_end = l4 + tcplen + s->paylen;
-	}
+	if (lay)
+		pkt_layout(&p, lay);
 	return len;
 }
 
 /* ---- options -------------------------------------------------------- */
 
-static void set_opts(struct gen_spec *s, const uint8_t *o, size_t n)
+void gen_set_opts(struct gen_spec *s, const uint8_t *o, size_t n)
 {
 	memcpy(s->opts, o, n);
 	s->optlen = n;
 }
 
-static const uint8_t linux_opts[20] = {
+const uint8_t gen_linux_opts[20] = {
 	2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0x01, 0x02, 0x03, 0x04,
 	0, 0, 0, 0, 1, 3, 3, 7,
 };
-static const uint8_t windows_opts[12] = {
+const uint8_t gen_windows_opts[12] = {
 	2, 4, 0x05, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2,
 };
-static const uint8_t macos_opts[24] = {
+const uint8_t gen_macos_opts[24] = {
 	2, 4, 0x05, 0xb4, 1, 3, 3, 6, 1, 1, 8, 10,
 	0x11, 0x22, 0x33, 0x44, 0, 0, 0, 0, 4, 2, 0, 0,
 };
-static const uint8_t ack_ts_opts[12] = {
+const uint8_t gen_ack_ts_opts[12] = {
 	1, 1, 8, 10, 0xaa, 0xbb, 0xcc, 0xdd, 0x01, 0x02, 0x03, 0x04,
 };
 
 /* A random option list: mostly real options, often broken ones. */
-static void random_opts(struct gen_rng *r, struct gen_spec *s)
+static void random_opts(struct rng *r, struct gen_spec *s)
 {
 	uint8_t o[40];
-	size_t n = 0, want = gen_below(r, 9), k, room;
+	size_t n = 0, want = rng_below(r, 9), k, room;
 
 	for (k = 0; k < want && n < 40; k++) {
 		room = 40 - n;
-		switch (gen_below(r, 14)) {
+		switch (rng_below(r, 14)) {
 		case 0:		/* MSS */
 			if (room < 4)
 				break;
 			o[n] = 2;
-			o[n + 1] = gen_chance(r, 85) ? 4 : (uint8_t)gen_below(r, 8);
-			put16(o + n + 2, gen_chance(r, 50) ? 1460 : gen_below(r, 65536));
+			o[n + 1] = rng_chance(r, 85) ? 4 : (uint8_t)rng_below(r, 8);
+			put16(o + n + 2, rng_chance(r, 50) ? 1460 : rng_below(r, 65536));
 			n += 4;
 			break;
 		case 1:		/* window scale */
 			if (room < 3)
 				break;
 			o[n] = 3;
-			o[n + 1] = gen_chance(r, 85) ? 3 : (uint8_t)gen_below(r, 6);
-			o[n + 2] = gen_chance(r, 70) ? (uint8_t)gen_below(r, 16) : (uint8_t)gen_below(r, 256);
+			o[n + 1] = rng_chance(r, 85) ? 3 : (uint8_t)rng_below(r, 6);
+			o[n + 2] = rng_chance(r, 70) ? (uint8_t)rng_below(r, 16) : (uint8_t)rng_below(r, 256);
 			n += 3;
 			break;
 		case 2:		/* SACK permitted */
 			if (room < 2)
 				break;
 			o[n] = 4;
-			o[n + 1] = gen_chance(r, 85) ? 2 : (uint8_t)gen_below(r, 6);
+			o[n + 1] = rng_chance(r, 85) ? 2 : (uint8_t)rng_below(r, 6);
 			n += 2;
 			break;
 		case 3:		/* timestamps */
 			if (room < 10)
 				break;
 			o[n] = 8;
-			o[n + 1] = gen_chance(r, 85) ? 10 : (uint8_t)gen_below(r, 14);
-			put32(o + n + 2, (uint32_t)gen_u64(r));
-			put32(o + n + 6, (uint32_t)gen_u64(r));
+			o[n + 1] = rng_chance(r, 85) ? 10 : (uint8_t)rng_below(r, 14);
+			put32(o + n + 2, (uint32_t)rng_u64(r));
+			put32(o + n + 6, (uint32_t)rng_u64(r));
 			n += 10;
 			break;
 		case 4:
@@ -283,11 +154,11 @@ static void random_opts(struct gen_rng *r, struct gen_spec *s)
 			break;
 		case 7:		/* unknown kind, sane length */
 		case 8: {
-			size_t l = 2 + gen_below(r, 9);
+			size_t l = 2 + rng_below(r, 9);
 
 			if (room < l)
 				break;
-			o[n] = (uint8_t)(gen_chance(r, 50) ? 30 + gen_below(r, 5) : 5 + gen_below(r, 251));
+			o[n] = (uint8_t)(rng_chance(r, 50) ? 30 + rng_below(r, 5) : 5 + rng_below(r, 251));
 			o[n + 1] = (uint8_t)l;
 			memset(o + n + 2, 0x5a, l - 2);
 			n += l;
@@ -296,28 +167,28 @@ static void random_opts(struct gen_rng *r, struct gen_spec *s)
 		case 9:		/* length 0 or 1 */
 			if (room < 2)
 				break;
-			o[n] = (uint8_t)(2 + gen_below(r, 7));
-			o[n + 1] = (uint8_t)gen_below(r, 2);
+			o[n] = (uint8_t)(2 + rng_below(r, 7));
+			o[n + 1] = (uint8_t)rng_below(r, 2);
 			n += 2;
 			break;
 		case 10:	/* running past the header */
 			if (room < 2)
 				break;
-			o[n] = (uint8_t)(2 + gen_below(r, 7));
-			o[n + 1] = (uint8_t)(room + 1 + gen_below(r, 30));
+			o[n] = (uint8_t)(2 + rng_below(r, 7));
+			o[n + 1] = (uint8_t)(room + 1 + rng_below(r, 30));
 			n += 2;
 			break;
 		case 11:	/* a kind as the very last byte */
-			o[n++] = (uint8_t)(2 + gen_below(r, 7));
+			o[n++] = (uint8_t)(2 + rng_below(r, 7));
 			k = want;
 			break;
 		default:	/* random bytes */
-			while (n < 40 && gen_chance(r, 60))
-				o[n++] = (uint8_t)gen_u64(r);
+			while (n < 40 && rng_chance(r, 60))
+				o[n++] = (uint8_t)rng_u64(r);
 			break;
 		}
 	}
-	set_opts(s, o, n);
+	gen_set_opts(s, o, n);
 }
 
 /* ---- random frames -------------------------------------------------- */
@@ -329,10 +200,10 @@ static const uint8_t v4_special[][4] = {
 	{ 126, 255, 255, 255 }, { 128, 0, 0, 0 }, { 223, 255, 255, 255 },
 };
 
-static void special_v6(struct gen_rng *r, uint8_t *a, const uint8_t *daddr)
+static void special_v6(struct rng *r, uint8_t *a, const uint8_t *daddr)
 {
 	memset(a, 0, 16);
-	switch (gen_below(r, 7)) {
+	switch (rng_below(r, 7)) {
 	case 0:
 		a[0] = 0xff;
 		a[1] = 0x02;
@@ -362,13 +233,13 @@ static void special_v6(struct gen_rng *r, uint8_t *a, const uint8_t *daddr)
 	}
 }
 
-static uint16_t pick_protected(struct gen_rng *r, const struct gen_target *t)
+static uint16_t pick_protected(struct rng *r, const struct gen_target *t)
 {
 	unsigned tries;
 
 	for (tries = 0; tries < 8; tries++) {
-		unsigned port = gen_chance(r, 50) ? (gen_chance(r, 50) ? 80 : 443) :
-						    gen_below(r, 65536);
+		unsigned port = rng_chance(r, 50) ? (rng_chance(r, 50) ? 80 : 443) :
+						    rng_below(r, 65536);
 		if ((t->cfg->ports[port / 32] >> (port % 32)) & 1)
 			return (uint16_t)port;
 	}
@@ -380,193 +251,193 @@ void gen_make_valid_ack(struct gen_spec *s, const struct gen_target *t,
 {
 	const struct sgate_siphash_key *key = sgate_keyring_key_for(t->ring, epoch);
 	struct sgate_flow f;
-	uint32_t isn = s->seq, cookie;
+	uint32_t isn = s->p.seq, cookie;
 
 	memset(&f, 0, sizeof(f));
-	f.ipv6 = (uint8_t)s->ipv6;
-	memcpy(f.saddr, s->saddr, s->ipv6 ? 16 : 4);
-	memcpy(f.daddr, s->daddr, s->ipv6 ? 16 : 4);
-	f.sport = (uint16_t)(s->sport >> 8 | s->sport << 8);	/* wire order */
-	f.dport = (uint16_t)(s->dport >> 8 | s->dport << 8);
+	f.ipv6 = (uint8_t)s->p.ipv6;
+	memcpy(f.saddr, s->p.saddr, s->p.ipv6 ? 16 : 4);
+	memcpy(f.daddr, s->p.daddr, s->p.ipv6 ? 16 : 4);
+	f.sport = (uint16_t)(s->p.sport >> 8 | s->p.sport << 8);	/* wire order */
+	f.dport = (uint16_t)(s->p.dport >> 8 | s->p.dport << 8);
 	cookie = key ? sgate_cookie_make(key, &f, isn, epoch, optbits,
 					 with_ts) :
 		       (uint32_t)(epoch & 1) << 31 | optbits << 25 | 0x1234567;
-	s->flags = 0x10;
-	s->seq = isn + 1;
-	s->ack = cookie + 1;
+	s->p.flags = 0x10;
+	s->p.seq = isn + 1;
+	s->p.ack = cookie + 1;
 	if (with_ts)
-		set_opts(s, ack_ts_opts, sizeof(ack_ts_opts));
+		gen_set_opts(s, gen_ack_ts_opts, sizeof(gen_ack_ts_opts));
 	else
 		s->optlen = 0;
 }
 
-void gen_random(struct gen_rng *r, const struct gen_target *t,
+void gen_random(struct rng *r, const struct gen_target *t,
 		struct gen_spec *s)
 {
-	unsigned roll = gen_below(r, 100), k;
-	int ipv6 = roll < 48 ? 0 : roll < 96 ? 1 : gen_chance(r, 50);
+	unsigned roll = rng_below(r, 100), k;
+	int ipv6 = roll < 48 ? 0 : roll < 96 ? 1 : rng_chance(r, 50);
 
 	gen_default(s, ipv6);
 	if (roll >= 96) {	/* not IP, or a mismatched ethertype */
 		static const uint16_t types[] = { 0x0806, 0x88cc, 0x0000, 0x8847,
 						  0xffff, 0x8137, 0x86dd, 0x0800 };
-		s->ethertype = types[gen_below(r, 8)];
+		s->p.ethertype = types[rng_below(r, 8)];
 	}
 
 	/* Ethernet and VLAN */
 	for (k = 0; k < 6; k++)
-		s->dmac[k] = (uint8_t)gen_u64(r);
+		s->p.dmac[k] = (uint8_t)rng_u64(r);
 	for (k = 0; k < 6; k++)
-		s->smac[k] = (uint8_t)gen_u64(r);
-	s->smac[0] &= 0xfe;
-	if (gen_chance(r, 4))
-		s->smac[0] |= 1;
-	if (gen_chance(r, 1))
-		memset(s->smac, 0xff, 6);
-	roll = gen_below(r, 100);
-	s->vlans = roll < 82 ? 0 : roll < 93 ? 1 : roll < 98 ? 2 : 3;
+		s->p.smac[k] = (uint8_t)rng_u64(r);
+	s->p.smac[0] &= 0xfe;
+	if (rng_chance(r, 4))
+		s->p.smac[0] |= 1;
+	if (rng_chance(r, 1))
+		memset(s->p.smac, 0xff, 6);
+	roll = rng_below(r, 100);
+	s->p.vlans = roll < 82 ? 0 : roll < 93 ? 1 : roll < 98 ? 2 : 3;
 	for (k = 0; k < 3; k++)
-		s->tpid[k] = gen_chance(r, 70) ? 0x8100 : 0x88a8;
+		s->p.tpid[k] = rng_chance(r, 70) ? 0x8100 : 0x88a8;
 
 	/* Addresses */
 	if (!ipv6) {
-		if (gen_chance(r, 85)) {
-			s->saddr[0] = (uint8_t)(1 + gen_below(r, 223));
+		if (rng_chance(r, 85)) {
+			s->p.saddr[0] = (uint8_t)(1 + rng_below(r, 223));
 			for (k = 1; k < 4; k++)
-				s->saddr[k] = (uint8_t)gen_u64(r);
+				s->p.saddr[k] = (uint8_t)rng_u64(r);
 		} else {
-			memcpy(s->saddr, v4_special[gen_below(r, sizeof(v4_special) / 4)], 4);
+			memcpy(s->p.saddr, v4_special[rng_below(r, sizeof(v4_special) / 4)], 4);
 		}
-		if (gen_chance(r, 10))
+		if (rng_chance(r, 10))
 			for (k = 0; k < 4; k++)
-				s->daddr[k] = (uint8_t)gen_u64(r);
+				s->p.daddr[k] = (uint8_t)rng_u64(r);
 	} else {
-		if (gen_chance(r, 85)) {
-			s->saddr[0] = 0x20;
-			s->saddr[1] = 0x01;
+		if (rng_chance(r, 85)) {
+			s->p.saddr[0] = 0x20;
+			s->p.saddr[1] = 0x01;
 			for (k = 2; k < 16; k++)
-				s->saddr[k] = (uint8_t)gen_u64(r);
+				s->p.saddr[k] = (uint8_t)rng_u64(r);
 		} else {
-			special_v6(r, s->saddr, s->daddr);
+			special_v6(r, s->p.saddr, s->p.daddr);
 		}
-		if (gen_chance(r, 10))
+		if (rng_chance(r, 10))
 			for (k = 0; k < 16; k++)
-				s->daddr[k] = (uint8_t)gen_u64(r);
+				s->p.daddr[k] = (uint8_t)rng_u64(r);
 	}
 
 	/* Ports, numbers, flags */
-	s->sport = (uint16_t)gen_u64(r);
-	s->dport = gen_chance(r, 75) ? pick_protected(r, t) : (uint16_t)gen_u64(r);
-	s->seq = (uint32_t)gen_u64(r);
-	s->ack = (uint32_t)gen_u64(r);
-	s->window = (uint16_t)gen_u64(r);
-	roll = gen_below(r, 100);
-	s->flags = roll < 36 ? 0x02 : roll < 62 ? 0x10 : roll < 66 ? 0x18 :
+	s->p.sport = (uint16_t)rng_u64(r);
+	s->p.dport = rng_chance(r, 75) ? pick_protected(r, t) : (uint16_t)rng_u64(r);
+	s->p.seq = (uint32_t)rng_u64(r);
+	s->p.ack = (uint32_t)rng_u64(r);
+	s->p.window = (uint16_t)rng_u64(r);
+	roll = rng_below(r, 100);
+	s->p.flags = roll < 36 ? 0x02 : roll < 62 ? 0x10 : roll < 66 ? 0x18 :
 		   roll < 70 ? 0x12 : roll < 75 ? 0xc2 : roll < 77 ? 0x03 :
 		   roll < 79 ? 0x06 : roll < 82 ? 0x04 : roll < 84 ? 0x01 :
 		   roll < 87 ? 0x14 : roll < 89 ? 0x11 : roll < 91 ? 0x00 :
-		   roll < 93 ? 0x42 : (uint8_t)gen_u64(r);
+		   roll < 93 ? 0x42 : (uint8_t)rng_u64(r);
 
 	/* Now and then the fuzzer's own loopback connection, either way. */
-	if (gen_chance(r, 3)) {
-		bool back = gen_chance(r, 30);
+	if (rng_chance(r, 3)) {
+		bool back = rng_chance(r, 30);
 
-		memset(s->saddr, 0, 16);
-		memset(s->daddr, 0, 16);
+		memset(s->p.saddr, 0, 16);
+		memset(s->p.daddr, 0, 16);
 		if (ipv6) {
-			s->saddr[15] = s->daddr[15] = 1;
+			s->p.saddr[15] = s->p.daddr[15] = 1;
 		} else {
-			memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-			memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+			memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+			memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
 		}
-		s->sport = back ? GEN_EST_SERVER_PORT : GEN_EST_CLIENT_PORT;
-		s->dport = back ? GEN_EST_CLIENT_PORT : GEN_EST_SERVER_PORT;
-		if (gen_chance(r, 20))
-			s->sport = (uint16_t)gen_u64(r);	/* the listener */
+		s->p.sport = back ? GEN_EST_SERVER_PORT : GEN_EST_CLIENT_PORT;
+		s->p.dport = back ? GEN_EST_CLIENT_PORT : GEN_EST_SERVER_PORT;
+		if (rng_chance(r, 20))
+			s->p.sport = (uint16_t)rng_u64(r);	/* the listener */
 	}
 
 	/* Options */
-	roll = gen_below(r, 100);
-	if ((s->flags & 0x12) == 0x02) {
+	roll = rng_below(r, 100);
+	if ((s->p.flags & 0x12) == 0x02) {
 		if (roll < 30)
-			set_opts(s, linux_opts, sizeof(linux_opts));
+			gen_set_opts(s, gen_linux_opts, sizeof(gen_linux_opts));
 		else if (roll < 42)
-			set_opts(s, windows_opts, sizeof(windows_opts));
+			gen_set_opts(s, gen_windows_opts, sizeof(gen_windows_opts));
 		else if (roll < 50)
-			set_opts(s, macos_opts, sizeof(macos_opts));
+			gen_set_opts(s, gen_macos_opts, sizeof(gen_macos_opts));
 		else if (roll < 60)
 			s->optlen = 0;
 		else
 			random_opts(r, s);
-		if (roll < 50 && s->optlen >= 4 && gen_chance(r, 30))
-			put16(s->opts + 2, gen_below(r, 65536));	/* MSS value */
+		if (roll < 50 && s->optlen >= 4 && rng_chance(r, 30))
+			put16(s->opts + 2, rng_below(r, 65536));	/* MSS value */
 	} else {
 		if (roll < 40)
 			s->optlen = 0;
 		else if (roll < 75)
-			set_opts(s, ack_ts_opts, sizeof(ack_ts_opts));
+			gen_set_opts(s, gen_ack_ts_opts, sizeof(gen_ack_ts_opts));
 		else
 			random_opts(r, s);
 	}
 
 	/* An ACK carrying a real cookie: now, the previous epoch, or older. */
-	if ((s->flags & 0x10) && t->epoch_valid && gen_chance(r, 30)) {
-		uint64_t age = gen_chance(r, 85) ? gen_below(r, 2) : gen_below(r, 4);
-		uint8_t flags = s->flags;
+	if ((s->p.flags & 0x10) && t->epoch_valid && rng_chance(r, 30)) {
+		uint64_t age = rng_chance(r, 85) ? rng_below(r, 2) : rng_below(r, 4);
+		uint8_t flags = s->p.flags;
 
-		gen_make_valid_ack(s, t, t->now_epoch - age, gen_below(r, 64),
-				   gen_chance(r, 60));
-		if (gen_chance(r, 30))
-			s->flags = flags;	/* keep SYN, FIN, RST, PSH ... */
-		if (gen_chance(r, 10))
+		gen_make_valid_ack(s, t, t->now_epoch - age, rng_below(r, 64),
+				   rng_chance(r, 60));
+		if (rng_chance(r, 30))
+			s->p.flags = flags;	/* keep SYN, FIN, RST, PSH ... */
+		if (rng_chance(r, 10))
 			s->optlen = 0;		/* the timestamps disagree */
 	}
 
 	/* IPv4: options, fragments, protocol, length */
 	if (!ipv6) {
-		if (gen_chance(r, 10)) {
-			s->ipoptlen = 4 * (1 + gen_below(r, 10));
+		if (rng_chance(r, 10)) {
+			s->ipoptlen = 4 * (1 + rng_below(r, 10));
 			for (k = 0; k < s->ipoptlen; k++)
-				s->ipopts[k] = gen_chance(r, 50) ? 1 : (uint8_t)gen_u64(r);
+				s->ipopts[k] = rng_chance(r, 50) ? 1 : (uint8_t)rng_u64(r);
 		}
-		roll = gen_below(r, 100);
-		s->frag = roll < 50 ? 0x4000 : roll < 85 ? 0 : roll < 90 ? 0x2000 :
-			  roll < 95 ? (uint16_t)(1 + gen_below(r, 0x1fff)) :
-				      (uint16_t)gen_u64(r);
-		if (gen_chance(r, 3))
-			s->ver_ihl = (uint8_t)gen_u64(r);
+		roll = rng_below(r, 100);
+		s->p.frag = roll < 50 ? 0x4000 : roll < 85 ? 0 : roll < 90 ? 0x2000 :
+			  roll < 95 ? (uint16_t)(1 + rng_below(r, 0x1fff)) :
+				      (uint16_t)rng_u64(r);
+		if (rng_chance(r, 3))
+			s->p.ver_ihl = (uint8_t)rng_u64(r);
 	} else {
-		if (gen_chance(r, 20)) {
+		if (rng_chance(r, 20)) {
 			static const uint8_t types[] = { 0, 43, 60, 44, 44, 60, 0, 51, 50, 59 };
 
-			s->next_ext = 1 + (int)gen_below(r, 5);
+			s->next_ext = 1 + (int)rng_below(r, 5);
 			for (k = 0; k < (unsigned)s->next_ext; k++) {
 				struct gen_ext *x = &s->ext[k];
 
-				x->type = types[gen_below(r, gen_chance(r, 85) ? 7 : 10)];
-				x->hdrlen = gen_chance(r, 90) ? (uint8_t)gen_below(r, 3) :
-								(uint8_t)gen_below(r, 64);
-				roll = gen_below(r, 100);
+				x->type = types[rng_below(r, rng_chance(r, 85) ? 7 : 10)];
+				x->hdrlen = rng_chance(r, 90) ? (uint8_t)rng_below(r, 3) :
+								(uint8_t)rng_below(r, 64);
+				roll = rng_below(r, 100);
 				x->fragword = roll < 50 ? 0 : roll < 75 ? 1 :
-					      (uint16_t)gen_u64(r);
+					      (uint16_t)rng_u64(r);
 			}
 		}
-		if (gen_chance(r, 3))
-			s->ver_tc_flow = (uint32_t)gen_u64(r);
+		if (rng_chance(r, 3))
+			s->p.ver_tc_flow = (uint32_t)rng_u64(r);
 	}
-	if (gen_chance(r, 5))
-		s->proto = (uint8_t)(gen_chance(r, 50) ? 17 : gen_u64(r));
-	if (gen_chance(r, 12))
-		s->totlen_delta = gen_chance(r, 70) ? (int)gen_below(r, 81) - 40 :
-						      (int)gen_below(r, 70000) - 35000;
+	if (rng_chance(r, 5))
+		s->p.proto = (uint8_t)(rng_chance(r, 50) ? 17 : rng_u64(r));
+	if (rng_chance(r, 12))
+		s->p.totlen_delta = rng_chance(r, 70) ? (int)rng_below(r, 81) - 40 :
+						      (int)rng_below(r, 70000) - 35000;
 
 	/* TCP header length, payload, Ethernet padding */
-	if (gen_chance(r, 8))
-		s->doff_words = 1 + (int)gen_below(r, 16);	/* 16: 0 */
-	if (gen_chance(r, 15))
-		s->paylen = gen_below(r, gen_chance(r, 90) ? 64 : 1400);
-	if (gen_chance(r, 15))
-		s->trailer = gen_below(r, 64);
+	if (rng_chance(r, 8))
+		s->p.doff_words = 1 + (int)rng_below(r, 16);	/* 16: 0 */
+	if (rng_chance(r, 15))
+		s->p.paylen = rng_below(r, rng_chance(r, 90) ? 64 : 1400);
+	if (rng_chance(r, 15))
+		s->p.trailer = rng_below(r, 64);
 }
 
 /* ---- mutations ------------------------------------------------------ */
@@ -576,33 +447,33 @@ static const uint8_t interesting8[] = {
 	0x4f, 0x50, 0x60, 0x7f, 0x80, 0xf0, 0xfe, 0xff, 44, 43, 60, 17,
 };
 
-void gen_mutate(struct gen_rng *r, uint8_t *buf, size_t *len,
-		const struct gen_layout *lay)
+void gen_mutate(struct rng *r, uint8_t *buf, size_t *len,
+		const struct pkt_layout *lay)
 {
-	unsigned n = 1 + gen_below(r, 3), k;
+	unsigned n = 1 + rng_below(r, 3), k;
 
 	for (k = 0; k < n; k++) {
-		size_t at = *len ? gen_below(r, (uint32_t)*len) : 0;
+		size_t at = *len ? rng_below(r, (uint32_t)*len) : 0;
 
-		switch (gen_below(r, 10)) {
+		switch (rng_below(r, 10)) {
 		case 0:
 			if (*len)
-				buf[at] ^= (uint8_t)(1u << gen_below(r, 8));
+				buf[at] ^= (uint8_t)(1u << rng_below(r, 8));
 			break;
 		case 1:
 			if (*len)
-				buf[at] = interesting8[gen_below(r, sizeof(interesting8))];
+				buf[at] = interesting8[rng_below(r, sizeof(interesting8))];
 			break;
 		case 2:		/* cut short */
-			*len = gen_below(r, (uint32_t)*len + 1);
+			*len = rng_below(r, (uint32_t)*len + 1);
 			break;
 		case 3: {	/* grow */
-			size_t add = 1 + gen_below(r, 64), i;
+			size_t add = 1 + rng_below(r, 64), i;
 
 			if (*len + add > GEN_FRAME_MAX)
 				break;
 			for (i = 0; i < add; i++)
-				buf[*len + i] = (uint8_t)gen_u64(r);
+				buf[*len + i] = (uint8_t)rng_u64(r);
 			*len += add;
 			break;
 		}
@@ -610,41 +481,41 @@ void gen_mutate(struct gen_rng *r, uint8_t *buf, size_t *len,
 			static const unsigned v16[] = { 0, 1, 4, 20, 40, 60, 0x7fff,
 							0x8000, 0xffff, 0x2000, 0x4000 };
 			if (*len >= 2) {
-				at = gen_below(r, (uint32_t)*len - 1);
-				put16(buf + at, v16[gen_below(r, 11)]);
+				at = rng_below(r, (uint32_t)*len - 1);
+				put16(buf + at, v16[rng_below(r, 11)]);
 			}
 			break;
 		}
 		case 5:		/* IPv4 version/IHL or IPv6 version */
 			if (lay->l3off < *len)
 				buf[lay->l3off] = (uint8_t)(buf[lay->l3off] & 0x0f) |
-						  (uint8_t)(gen_below(r, 16) << 4);
-			if (lay->l3off < *len && gen_chance(r, 50))
+						  (uint8_t)(rng_below(r, 16) << 4);
+			if (lay->l3off < *len && rng_chance(r, 50))
 				buf[lay->l3off] = (uint8_t)((buf[lay->l3off] & 0xf0) |
-							    gen_below(r, 16));
+							    rng_below(r, 16));
 			break;
 		case 6:		/* IP length +- a little */
 			if (lay->l3off + 6 <= *len) {
 				size_t f = lay->l3off + ((buf[lay->l3off] >> 4) == 6 ? 4 : 2);
-				unsigned v = get16(buf + f) + gen_below(r, 41) - 20;
+				unsigned v = get16(buf + f) + rng_below(r, 41) - 20;
 
 				put16(buf + f, v & 0xffff);
 			}
 			break;
 		case 7:		/* data offset */
 			if (lay->l4off + 13 <= *len)
-				buf[lay->l4off + 12] = (uint8_t)(gen_below(r, 16) << 4);
+				buf[lay->l4off + 12] = (uint8_t)(rng_below(r, 16) << 4);
 			break;
 		case 8:		/* TCP flags */
 			if (lay->l4off + 14 <= *len)
-				buf[lay->l4off + 13] = (uint8_t)gen_u64(r);
+				buf[lay->l4off + 13] = (uint8_t)rng_u64(r);
 			break;
 		default: {	/* insert or delete a byte */
 			if (!*len)
 				break;
-			if (gen_chance(r, 50) && *len < GEN_FRAME_MAX) {
+			if (rng_chance(r, 50) && *len < GEN_FRAME_MAX) {
 				memmove(buf + at + 1, buf + at, *len - at);
-				buf[at] = (uint8_t)gen_u64(r);
+				buf[at] = (uint8_t)rng_u64(r);
 				(*len)++;
 			} else {
 				memmove(buf + at, buf + at + 1, *len - at - 1);
@@ -658,7 +529,7 @@ void gen_mutate(struct gen_rng *r, uint8_t *buf, size_t *len,
 
 /* ---- the final ACK for a SYN-ACK the program sent ------------------- */
 
-bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct gen_rng *r,
+bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct rng *r,
 			struct gen_spec *s)
 {
 	const uint8_t *ip, *th, *o;
@@ -678,464 +549,41 @@ bool gen_ack_for_synack(const uint8_t *sa, size_t len, struct gen_rng *r,
 	    l3off + l3len + (size_t)(th[12] >> 4) * 4 > len)
 		return false;
 	gen_default(s, ipv6);
-	memcpy(s->dmac, sa + 6, 6);
-	memcpy(s->smac, sa, 6);
-	s->vlans = (int)(l3off - 14) / 4;
-	for (i = 0; i < (size_t)s->vlans; i++)
-		s->tpid[i] = (uint16_t)get16(sa + 12 + 4 * i);
+	memcpy(s->p.dmac, sa + 6, 6);
+	memcpy(s->p.smac, sa, 6);
+	s->p.vlans = (int)(l3off - 14) / 4;
+	for (i = 0; i < (size_t)s->p.vlans; i++)
+		s->p.tpid[i] = (uint16_t)get16(sa + 12 + 4 * i);
 	if (ipv6) {
-		memcpy(s->saddr, ip + 24, 16);
-		memcpy(s->daddr, ip + 8, 16);
+		memcpy(s->p.saddr, ip + 24, 16);
+		memcpy(s->p.daddr, ip + 8, 16);
 	} else {
-		memcpy(s->saddr, ip + 16, 4);
-		memcpy(s->daddr, ip + 12, 4);
+		memcpy(s->p.saddr, ip + 16, 4);
+		memcpy(s->p.daddr, ip + 12, 4);
 	}
-	s->sport = (uint16_t)get16(th + 2);
-	s->dport = (uint16_t)get16(th);
-	s->seq = get32(th + 8);
-	s->ack = get32(th + 4) + 1;
-	s->flags = gen_chance(r, 80) ? 0x10 : 0x18;
+	s->p.sport = (uint16_t)get16(th + 2);
+	s->p.dport = (uint16_t)get16(th);
+	s->p.seq = get32(th + 8);
+	s->p.ack = get32(th + 4) + 1;
+	s->p.flags = rng_chance(r, 80) ? 0x10 : 0x18;
 	s->optlen = 0;
 	optlen = (size_t)(th[12] >> 4) * 4 - 20;
 	o = th + 20;
 	for (i = 0; i + 10 <= optlen; i++)
 		if (o[i] == 8 && o[i + 1] == 10) {
 			/* Timestamps were agreed: echo ours, send a TSval. */
-			set_opts(s, ack_ts_opts, sizeof(ack_ts_opts));
+			gen_set_opts(s, gen_ack_ts_opts, sizeof(gen_ack_ts_opts));
 			memcpy(s->opts + 8, o + i + 2, 4);
-			put32(s->opts + 4, (uint32_t)gen_u64(r));
+			put32(s->opts + 4, (uint32_t)rng_u64(r));
 			break;
 		}
-	if (gen_chance(r, 10)) {	/* disagree about timestamps */
+	if (rng_chance(r, 10)) {	/* disagree about timestamps */
 		if (s->optlen)
 			s->optlen = 0;
 		else
-			set_opts(s, ack_ts_opts, sizeof(ack_ts_opts));
+			gen_set_opts(s, gen_ack_ts_opts, sizeof(gen_ack_ts_opts));
 	}
-	if (gen_chance(r, 20))
-		s->paylen = 1 + gen_below(r, 100);
+	if (rng_chance(r, 20))
+		s->p.paylen = 1 + rng_below(r, 100);
 	return true;
 }
-
-/* ---- seeds ---------------------------------------------------------- */
-
-#define SEED(name) static void seed_##name(struct gen_spec *s, const struct gen_target *t)
-#define UNUSED_T (void)t
-
-SEED(syn_linux_v4) { UNUSED_T; gen_default(s, 0); set_opts(s, linux_opts, 20); }
-SEED(syn_linux_v6) { UNUSED_T; gen_default(s, 1); set_opts(s, linux_opts, 20); }
-SEED(syn_windows) { UNUSED_T; gen_default(s, 0); set_opts(s, windows_opts, 12); }
-SEED(syn_macos_v6) { UNUSED_T; gen_default(s, 1); set_opts(s, macos_opts, 24); }
-SEED(syn_no_options) { UNUSED_T; gen_default(s, 0); }
-SEED(syn_no_options_v6) { UNUSED_T; gen_default(s, 1); }
-SEED(syn_ecn) { UNUSED_T; gen_default(s, 0); set_opts(s, linux_opts, 20); s->flags = 0xc2; }
-SEED(syn_ece_only) { UNUSED_T; gen_default(s, 0); set_opts(s, windows_opts, 12); s->flags = 0x42; }
-SEED(syn_urg_psh) { UNUSED_T; gen_default(s, 1); set_opts(s, windows_opts, 12); s->flags = 0x2a; }
-SEED(syn_fin) { UNUSED_T; gen_default(s, 0); s->flags = 0x03; }
-SEED(syn_rst) { UNUSED_T; gen_default(s, 1); s->flags = 0x06; }
-SEED(syn_payload) { UNUSED_T; gen_default(s, 0); set_opts(s, linux_opts, 20); s->paylen = 100; }
-SEED(syn_payload_v6) { UNUSED_T; gen_default(s, 1); s->paylen = 33; }
-SEED(synack) { UNUSED_T; gen_default(s, 0); set_opts(s, linux_opts, 20); s->flags = 0x12; }
-SEED(syn_padded_frame) { UNUSED_T; gen_default(s, 0); s->trailer = 6; }
-SEED(ihl_4) { UNUSED_T; gen_default(s, 0); s->ver_ihl = 0x44; }
-SEED(ihl_0) { UNUSED_T; gen_default(s, 0); s->ver_ihl = 0x40; }
-SEED(ihl_15_beyond_frame) { UNUSED_T; gen_default(s, 0); s->ver_ihl = 0x4f; }
-SEED(ihl_15_options) {
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, linux_opts, 20);
-	s->ipoptlen = 40;
-	memset(s->ipopts, 1, 40);
-	s->ipopts[39] = 0;
-}
-SEED(ip_version_6_in_v4) { UNUSED_T; gen_default(s, 0); s->ver_ihl = 0x65; }
-SEED(ip_version_4_in_v6) { UNUSED_T; gen_default(s, 1); s->ver_tc_flow = 0x40000000; }
-SEED(ip_options_rr) {
-	static const uint8_t rr[8] = { 7, 7, 4, 0, 0, 0, 0, 0 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, windows_opts, 12);
-	memcpy(s->ipopts, rr, 8);
-	s->ipoptlen = 8;
-}
-SEED(ip_options_router_alert) {
-	static const uint8_t ra[4] = { 0x94, 4, 0, 0 };
-	UNUSED_T;
-	gen_default(s, 0);
-	memcpy(s->ipopts, ra, 4);
-	s->ipoptlen = 4;
-}
-SEED(totlen_short_of_frame) { UNUSED_T; gen_default(s, 0); set_opts(s, linux_opts, 20); s->totlen_delta = -8; }
-SEED(totlen_below_ihl) { UNUSED_T; gen_default(s, 0); s->totlen_delta = -30; }
-SEED(totlen_zero) { UNUSED_T; gen_default(s, 0); s->totlen_delta = -40; }
-SEED(totlen_beyond_frame) { UNUSED_T; gen_default(s, 0); s->totlen_delta = 1; }
-SEED(totlen_max) { UNUSED_T; gen_default(s, 0); s->totlen_delta = 30000; }
-SEED(plen_short) { UNUSED_T; gen_default(s, 1); set_opts(s, linux_opts, 20); s->totlen_delta = -4; }
-SEED(plen_beyond_frame) { UNUSED_T; gen_default(s, 1); s->totlen_delta = 2; }
-SEED(plen_zero) { UNUSED_T; gen_default(s, 1); s->totlen_delta = -20; }
-SEED(frag_first_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0x2000; }
-SEED(frag_later_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0x0010; }
-SEED(frag_later_mf_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0x2001; }
-SEED(frag_df_evil_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0xc000; }
-SEED(frag_later_udp_v4) { UNUSED_T; gen_default(s, 0); s->frag = 0x0100; s->proto = 17; }
-SEED(frag_first_unprotected) { UNUSED_T; gen_default(s, 0); s->frag = 0x2000; s->dport = 8081; }
-SEED(v6_hbh) {
-	UNUSED_T;
-	gen_default(s, 1);
-	set_opts(s, linux_opts, 20);
-	s->next_ext = 1;
-	s->ext[0] = (struct gen_ext){ .type = 0 };
-}
-SEED(v6_hbh_dst_rt) {
-	UNUSED_T;
-	gen_default(s, 1);
-	s->next_ext = 3;
-	s->ext[0] = (struct gen_ext){ .type = 0, .hdrlen = 1 };
-	s->ext[1] = (struct gen_ext){ .type = 60 };
-	s->ext[2] = (struct gen_ext){ .type = 43, .hdrlen = 2 };
-}
-SEED(v6_four_ext) {
-	UNUSED_T;
-	gen_default(s, 1);
-	set_opts(s, windows_opts, 12);
-	s->next_ext = 4;
-	s->ext[0] = (struct gen_ext){ .type = 0 };
-	s->ext[1] = (struct gen_ext){ .type = 60 };
-	s->ext[2] = (struct gen_ext){ .type = 43 };
-	s->ext[3] = (struct gen_ext){ .type = 44 };
-}
-SEED(v6_five_ext) {
-	UNUSED_T;
-	gen_default(s, 1);
-	s->next_ext = 5;
-	s->ext[0] = (struct gen_ext){ .type = 0 };
-	s->ext[1] = (struct gen_ext){ .type = 60 };
-	s->ext[2] = (struct gen_ext){ .type = 43 };
-	s->ext[3] = (struct gen_ext){ .type = 60 };
-	s->ext[4] = (struct gen_ext){ .type = 60 };
-}
-SEED(v6_frag_first) {
-	UNUSED_T;
-	gen_default(s, 1);
-	s->next_ext = 1;
-	s->ext[0] = (struct gen_ext){ .type = 44, .fragword = 1 };
-}
-SEED(v6_frag_later) {
-	UNUSED_T;
-	gen_default(s, 1);
-	s->next_ext = 2;
-	s->ext[0] = (struct gen_ext){ .type = 0 };
-	s->ext[1] = (struct gen_ext){ .type = 44, .fragword = 0x100 };
-}
-SEED(v6_frag_atomic) {
-	UNUSED_T;
-	gen_default(s, 1);
-	set_opts(s, linux_opts, 20);
-	s->next_ext = 1;
-	s->ext[0] = (struct gen_ext){ .type = 44, .fragword = 0x6 };
-}
-SEED(v6_ah) {
-	UNUSED_T;
-	gen_default(s, 1);
-	s->next_ext = 1;
-	s->ext[0] = (struct gen_ext){ .type = 51, .hdrlen = 4 };
-}
-SEED(v6_esp) {
-	UNUSED_T;
-	gen_default(s, 1);
-	s->next_ext = 1;
-	s->ext[0] = (struct gen_ext){ .type = 50 };
-}
-SEED(v6_no_next) { UNUSED_T; gen_default(s, 1); s->proto = 59; }
-SEED(v6_ext_big) {
-	/* Destination options of 256 bytes: TCP starts beyond byte 255. */
-	UNUSED_T;
-	gen_default(s, 1);
-	set_opts(s, linux_opts, 20);
-	s->next_ext = 1;
-	s->ext[0] = (struct gen_ext){ .type = 60, .hdrlen = 31 };
-}
-SEED(v6_ext_big_ack) {
-	UNUSED_T;
-	gen_default(s, 1);
-	s->flags = 0x10;
-	s->ack = 0x12345678;
-	s->next_ext = 2;
-	s->ext[0] = (struct gen_ext){ .type = 0, .hdrlen = 20 };
-	s->ext[1] = (struct gen_ext){ .type = 60, .hdrlen = 10 };
-}
-SEED(v6_ext_just_fits) {
-	/* TCP at byte 254: still parsed by every reading. */
-	UNUSED_T;
-	gen_default(s, 1);
-	s->next_ext = 1;
-	s->ext[0] = (struct gen_ext){ .type = 60, .hdrlen = 24 };
-}
-SEED(doff_0) { UNUSED_T; gen_default(s, 0); s->doff_words = 16; }
-SEED(doff_4) { UNUSED_T; gen_default(s, 0); s->doff_words = 4; }
-SEED(doff_15_beyond) { UNUSED_T; gen_default(s, 0); set_opts(s, windows_opts, 12); s->doff_words = 15; }
-SEED(doff_beyond_ip_payload) { UNUSED_T; gen_default(s, 0); s->doff_words = 10; s->trailer = 40; }
-SEED(opt_len_0) {
-	static const uint8_t o[8] = { 4, 2, 2, 0, 1, 1, 1, 1 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 8);
-}
-SEED(opt_len_1) {
-	static const uint8_t o[8] = { 2, 4, 5, 0xb4, 3, 1, 1, 1 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 8);
-}
-SEED(opt_overrun) {
-	static const uint8_t o[8] = { 4, 2, 8, 10, 1, 2, 3, 4 };
-	UNUSED_T;
-	gen_default(s, 1);
-	set_opts(s, o, 8);
-}
-SEED(opt_last_byte_kind) {
-	static const uint8_t o[4] = { 1, 1, 1, 2 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 4);
-}
-SEED(opt_unknown) {
-	static const uint8_t o[16] = { 30, 6, 0, 0, 0, 0, 34, 2, 254, 4, 0xf9, 0x89, 2, 4, 5, 0xb4 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 16);
-}
-SEED(opt_repeated) {
-	static const uint8_t o[24] = { 2, 4, 0x05, 0xb4, 3, 3, 2, 2, 4, 0x02, 0x18,
-				       3, 3, 14, 4, 2, 4, 2, 1, 1, 3, 3, 9, 0 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 24);
-}
-SEED(opt_ts_repeated) {
-	static const uint8_t o[20] = { 8, 10, 0, 0, 0, 1, 0, 0, 0, 0,
-				       8, 10, 0, 0, 0, 2, 0, 0, 0, 0 };
-	UNUSED_T;
-	gen_default(s, 1);
-	set_opts(s, o, 20);
-}
-SEED(opt_ws_huge) {
-	static const uint8_t o[4] = { 1, 3, 3, 255 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 4);
-}
-SEED(opt_wrong_lengths) {
-	static const uint8_t o[20] = { 2, 3, 5, 3, 2, 5, 1, 1, 1, 4, 3, 0, 8, 8,
-				       1, 1, 1, 1, 1, 1 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 20);
-}
-SEED(opt_eol_first) {
-	static const uint8_t o[8] = { 0, 2, 4, 5, 0xb4, 4, 2, 0 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 8);
-}
-SEED(opt_all_nops) {
-	UNUSED_T;
-	gen_default(s, 0);
-	memset(s->opts, 1, 40);
-	s->optlen = 40;
-}
-SEED(opt_mss_zero) {
-	static const uint8_t o[4] = { 2, 4, 0, 0 };
-	UNUSED_T;
-	gen_default(s, 1);
-	set_opts(s, o, 4);
-}
-SEED(opt_mss_tiny) {
-	static const uint8_t o[4] = { 2, 4, 0, 100 };
-	UNUSED_T;
-	gen_default(s, 0);
-	set_opts(s, o, 4);
-}
-SEED(vlan_1) { UNUSED_T; gen_default(s, 0); set_opts(s, linux_opts, 20); s->vlans = 1; }
-SEED(vlan_2_qinq) {
-	UNUSED_T;
-	gen_default(s, 1);
-	set_opts(s, windows_opts, 12);
-	s->vlans = 2;
-	s->tpid[0] = 0x88a8;
-}
-SEED(vlan_3) { UNUSED_T; gen_default(s, 0); s->vlans = 3; }
-SEED(ethertype_arp) { UNUSED_T; gen_default(s, 0); s->ethertype = 0x0806; }
-SEED(ethertype_lldp) { UNUSED_T; gen_default(s, 0); s->ethertype = 0x88cc; }
-SEED(ethertype_zero) { UNUSED_T; gen_default(s, 1); s->ethertype = 0; }
-SEED(ethertype_mpls) { UNUSED_T; gen_default(s, 0); s->ethertype = 0x8847; }
-SEED(vlan_then_arp) { UNUSED_T; gen_default(s, 0); s->vlans = 1; s->ethertype = 0x0806; }
-SEED(src_mac_multicast) { UNUSED_T; gen_default(s, 0); s->smac[0] = 0x01; }
-SEED(src_mac_broadcast) { UNUSED_T; gen_default(s, 1); memset(s->smac, 0xff, 6); }
-SEED(src_v4_zero_net) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 0, 1, 2, 3 }, 4); }
-SEED(src_v4_loopback) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4); }
-SEED(src_v4_multicast) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 224, 0, 0, 5 }, 4); }
-SEED(src_v4_class_e) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 240, 1, 1, 1 }, 4); }
-SEED(src_v4_broadcast) { UNUSED_T; gen_default(s, 0); memset(s->saddr, 0xff, 4); }
-SEED(src_v4_edge_ok) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, (uint8_t[]){ 223, 255, 255, 255 }, 4); }
-SEED(src_v4_land) { UNUSED_T; gen_default(s, 0); memcpy(s->saddr, s->daddr, 4); }
-SEED(src_v6_multicast) { UNUSED_T; gen_default(s, 1); s->saddr[0] = 0xff; s->saddr[1] = 2; }
-SEED(src_v6_unspecified) { UNUSED_T; gen_default(s, 1); memset(s->saddr, 0, 16); }
-SEED(src_v6_loopback) { UNUSED_T; gen_default(s, 1); memset(s->saddr, 0, 16); s->saddr[15] = 1; }
-SEED(src_v6_land) { UNUSED_T; gen_default(s, 1); memcpy(s->saddr, s->daddr, 16); }
-SEED(src_v6_mapped_loopback) {
-	UNUSED_T;
-	gen_default(s, 1);
-	memset(s->saddr, 0, 16);
-	s->saddr[10] = s->saddr[11] = 0xff;
-	s->saddr[12] = 127;
-	s->saddr[15] = 1;
-}
-SEED(udp_v4) { UNUSED_T; gen_default(s, 0); s->proto = 17; }
-SEED(icmp_v6) { UNUSED_T; gen_default(s, 1); s->proto = 58; }
-SEED(port_unprotected) { UNUSED_T; gen_default(s, 0); s->dport = 8081; }
-SEED(port_zero) { UNUSED_T; gen_default(s, 1); s->dport = 0; }
-SEED(port_65535) { UNUSED_T; gen_default(s, 0); s->dport = 65535; }
-SEED(rst) { UNUSED_T; gen_default(s, 0); s->flags = 0x04; }
-SEED(fin) { UNUSED_T; gen_default(s, 1); s->flags = 0x01; }
-SEED(null_flags) { UNUSED_T; gen_default(s, 0); s->flags = 0; }
-SEED(xmas) { UNUSED_T; gen_default(s, 0); s->flags = 0x29; }
-SEED(ack_forged) { UNUSED_T; gen_default(s, 0); s->flags = 0x10; s->ack = 0xdeadbeef; }
-SEED(ack_forged_v6_ts) {
-	UNUSED_T;
-	gen_default(s, 1);
-	s->flags = 0x10;
-	s->ack = 0x80000001;
-	set_opts(s, ack_ts_opts, 12);
-}
-SEED(ack_valid) {
-	gen_default(s, 0);
-	if (t->epoch_valid)
-		gen_make_valid_ack(s, t, t->now_epoch, 0x3a, false);
-}
-SEED(ack_valid_ts_v6) {
-	gen_default(s, 1);
-	if (t->epoch_valid)
-		gen_make_valid_ack(s, t, t->now_epoch, 0x2b, true);
-}
-SEED(ack_valid_previous_epoch) {
-	gen_default(s, 0);
-	if (t->epoch_valid)
-		gen_make_valid_ack(s, t, t->now_epoch - 1, 0x3f, true);
-}
-SEED(ack_expired) {
-	gen_default(s, 1);
-	if (t->epoch_valid)
-		gen_make_valid_ack(s, t, t->now_epoch - 2, 0x00, false);
-}
-SEED(ack_valid_ts_missing) {
-	gen_default(s, 0);
-	if (t->epoch_valid)
-		gen_make_valid_ack(s, t, t->now_epoch, 0x10, true);
-	s->optlen = 0;
-}
-SEED(ack_valid_with_vlan_and_data) {
-	gen_default(s, 0);
-	s->vlans = 2;
-	if (t->epoch_valid)
-		gen_make_valid_ack(s, t, t->now_epoch, 0x01, true);
-	s->flags = 0x18;
-	s->paylen = 20;
-}
-SEED(ack_valid_v6_ext) {
-	gen_default(s, 1);
-	s->next_ext = 2;
-	s->ext[0] = (struct gen_ext){ .type = 0 };
-	s->ext[1] = (struct gen_ext){ .type = 44 };
-	if (t->epoch_valid)
-		gen_make_valid_ack(s, t, t->now_epoch, 0x20, false);
-}
-SEED(rst_ack) { UNUSED_T; gen_default(s, 0); s->flags = 0x14; }
-SEED(fin_ack) { UNUSED_T; gen_default(s, 1); s->flags = 0x11; }
-SEED(ack_established_v4) {
-	UNUSED_T;
-	gen_default(s, 0);
-	memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	s->sport = GEN_EST_CLIENT_PORT;
-	s->dport = GEN_EST_SERVER_PORT;
-	s->flags = 0x18;
-	s->paylen = 5;
-}
-SEED(ack_established_v6) {
-	UNUSED_T;
-	gen_default(s, 1);
-	memset(s->saddr, 0, 16);
-	memset(s->daddr, 0, 16);
-	s->saddr[15] = s->daddr[15] = 1;
-	s->sport = GEN_EST_CLIENT_PORT;
-	s->dport = GEN_EST_SERVER_PORT;
-	s->flags = 0x10;
-}
-SEED(ack_to_listener) {
-	UNUSED_T;
-	gen_default(s, 0);
-	memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	s->sport = 12345;
-	s->dport = GEN_EST_SERVER_PORT;
-	s->flags = 0x10;
-}
-SEED(synack_to_established_client) {
-	UNUSED_T;
-	gen_default(s, 0);
-	memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	s->sport = GEN_EST_SERVER_PORT;
-	s->dport = GEN_EST_CLIENT_PORT;
-	s->flags = 0x12;
-}
-SEED(syn_to_listener_loopback) {
-	UNUSED_T;
-	gen_default(s, 0);
-	memcpy(s->saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	memcpy(s->daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
-	s->dport = GEN_EST_SERVER_PORT;
-}
-
-#define S(name) { #name, seed_##name }
-const struct gen_seed gen_seeds[] = {
-	S(syn_linux_v4), S(syn_linux_v6), S(syn_windows), S(syn_macos_v6),
-	S(syn_no_options), S(syn_no_options_v6), S(syn_ecn), S(syn_ece_only),
-	S(syn_urg_psh), S(syn_fin), S(syn_rst), S(syn_payload),
-	S(syn_payload_v6), S(synack), S(syn_padded_frame),
-	S(ihl_4), S(ihl_0), S(ihl_15_beyond_frame), S(ihl_15_options),
-	S(ip_version_6_in_v4), S(ip_version_4_in_v6), S(ip_options_rr),
-	S(ip_options_router_alert),
-	S(totlen_short_of_frame), S(totlen_below_ihl), S(totlen_zero),
-	S(totlen_beyond_frame), S(totlen_max), S(plen_short),
-	S(plen_beyond_frame), S(plen_zero),
-	S(frag_first_v4), S(frag_later_v4), S(frag_later_mf_v4),
-	S(frag_df_evil_v4), S(frag_later_udp_v4), S(frag_first_unprotected),
-	S(v6_hbh), S(v6_hbh_dst_rt), S(v6_four_ext), S(v6_five_ext),
-	S(v6_frag_first), S(v6_frag_later), S(v6_frag_atomic), S(v6_ah),
-	S(v6_esp), S(v6_no_next), S(v6_ext_big), S(v6_ext_big_ack),
-	S(v6_ext_just_fits),
-	S(doff_0), S(doff_4), S(doff_15_beyond), S(doff_beyond_ip_payload),
-	S(opt_len_0), S(opt_len_1), S(opt_overrun), S(opt_last_byte_kind),
-	S(opt_unknown), S(opt_repeated), S(opt_ts_repeated), S(opt_ws_huge),
-	S(opt_wrong_lengths), S(opt_eol_first), S(opt_all_nops),
-	S(opt_mss_zero), S(opt_mss_tiny),
-	S(vlan_1), S(vlan_2_qinq), S(vlan_3), S(ethertype_arp),
-	S(ethertype_lldp), S(ethertype_zero), S(ethertype_mpls),
-	S(vlan_then_arp),
-	S(src_mac_multicast), S(src_mac_broadcast), S(src_v4_zero_net),
-	S(src_v4_loopback), S(src_v4_multicast), S(src_v4_class_e),
-	S(src_v4_broadcast), S(src_v4_edge_ok), S(src_v4_land),
-	S(src_v6_multicast), S(src_v6_unspecified), S(src_v6_loopback),
-	S(src_v6_land), S(src_v6_mapped_loopback),
-	S(udp_v4), S(icmp_v6), S(port_unprotected), S(port_zero),
-	S(port_65535), S(rst), S(fin), S(null_flags), S(xmas),
-	S(ack_forged), S(ack_forged_v6_ts), S(ack_valid), S(ack_valid_ts_v6),
-	S(ack_valid_previous_epoch), S(ack_expired), S(ack_valid_ts_missing),
-	S(ack_valid_with_vlan_and_data), S(ack_valid_v6_ext), S(rst_ack),
-	S(fin_ack), S(ack_established_v4), S(ack_established_v6),
-	S(ack_to_listener), S(synack_to_established_client),
-	S(syn_to_listener_loopback),
-};
-const size_t gen_nseeds = sizeof(gen_seeds) / sizeof(gen_seeds[0]);

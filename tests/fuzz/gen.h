@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Frames for the differential fuzzer: a structured builder that can get
- * every field wrong on purpose, a seeded random generator over it, the seed
- * corpus that names every branch of Documentation/datapath.md, and a
- * mutator that breaks frames byte by byte.
+ * Frames for the differential fuzzer: specs for the tests' one frame
+ * builder (tests/lib/packet.c) with any field wrong on purpose, a seeded
+ * random generator over them and a mutator that breaks frames byte by byte
+ * (gen.c), and the seed corpus that names every branch of
+ * Documentation/datapath.md (seeds.c).
  */
 #ifndef SGATE_FUZZ_GEN_H
 #define SGATE_FUZZ_GEN_H
@@ -13,6 +14,8 @@
 #include <stdint.h>
 
 #include "sgate/abi.h"
+#include "../lib/packet.h"
+#include "../lib/rng.h"
 
 enum {
 	GEN_FRAME_MAX = 2048,
@@ -22,55 +25,26 @@ enum {
 	GEN_EST_CLIENT_PORT = 7778,
 };
 
-/* splitmix64 with its own state, so every stream replays from its seed. */
-struct gen_rng {
-	uint64_t s;
-};
-
-uint64_t gen_u64(struct gen_rng *r);
-uint32_t gen_below(struct gen_rng *r, uint32_t n);	/* [0, n) */
-bool gen_chance(struct gen_rng *r, unsigned percent);
-
 struct gen_ext {
 	uint8_t type;		/* 0, 43, 60, 44, or anything */
 	uint8_t hdrlen;		/* the length byte (8-octet units beyond 8) */
 	uint16_t fragword;	/* fragment header: offset << 3 | M */
 };
 
-/* A frame, field by field; pkt_build-style but every field overridable. */
+/*
+ * A frame for tests/lib/packet.c's builder, and room for what the fuzzer
+ * changes in place: TCP and IPv4 option bytes, and IPv6 extension headers
+ * as a list (gen_build writes them, then points p's opts, ipopts and ext
+ * at them).
+ */
 struct gen_spec {
-	uint8_t dmac[6], smac[6];
-	int vlans;			/* 0..3 */
-	uint16_t tpid[3];		/* 0x8100 or 0x88a8 (or anything) */
-	uint16_t ethertype;		/* 0x0800, 0x86dd, or anything */
-	int ipv6;			/* which L3 header to write */
-	/* IPv4 */
-	uint8_t ver_ihl;		/* 0: 0x45 + options */
-	uint8_t ipopts[40];
-	size_t ipoptlen;		/* multiple of 4 */
-	uint16_t frag;
-	uint8_t proto;			/* IPv4 protocol, or IPv6 final next header */
-	int totlen_delta;		/* added to the right IP length */
-	/* IPv6 */
-	uint32_t ver_tc_flow;		/* 0: 0x60000000 */
-	struct gen_ext ext[GEN_MAX_EXT];
-	int next_ext;
-	uint8_t saddr[16], daddr[16];
-	/* TCP */
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;
-	uint16_t window;
-	int doff_words;			/* 0: from optlen; 16 writes 0 */
+	struct pkt_spec p;
 	uint8_t opts[40];
 	size_t optlen;			/* padded to 4 by the builder */
-	size_t paylen;
-	size_t trailer;			/* bytes after the IP datagram */
-};
-
-/* What the builder put where, for targeted mutations. */
-struct gen_layout {
-	size_t l3off, l4off, ip_end;
+	uint8_t ipopts[40];
+	size_t ipoptlen;		/* multiple of 4 */
+	struct gen_ext ext[GEN_MAX_EXT];
+	int next_ext;
 };
 
 /* The gate's settings the generator aims at. */
@@ -82,23 +56,29 @@ struct gen_target {
 };
 
 void gen_default(struct gen_spec *s, int ipv6);
-size_t gen_build(const struct gen_spec *s, uint8_t *buf, struct gen_layout *lay);
+/* At most GEN_FRAME_MAX bytes of the frame; lay may be NULL. */
+size_t gen_build(const struct gen_spec *s, uint8_t *buf, struct pkt_layout *lay);
 
 /* A random frame aimed at the target: mostly nearly right, often wrong. */
-void gen_random(struct gen_rng *r, const struct gen_target *t,
+void gen_random(struct rng *r, const struct gen_target *t,
 		struct gen_spec *s);
 /* Break a built frame: 1..3 random mutations. */
-void gen_mutate(struct gen_rng *r, uint8_t *buf, size_t *len,
-		const struct gen_layout *lay);
+void gen_mutate(struct rng *r, uint8_t *buf, size_t *len,
+		const struct pkt_layout *lay);
 
 /* A valid final ACK for s's flow, its cookie made for epoch (codec). */
 void gen_make_valid_ack(struct gen_spec *s, const struct gen_target *t,
 			uint64_t epoch, uint32_t optbits, bool with_ts);
 /* The final ACK answering a SYN-ACK the program sent (its frame bytes). */
-bool gen_ack_for_synack(const uint8_t *synack, size_t len, struct gen_rng *r,
+bool gen_ack_for_synack(const uint8_t *synack, size_t len, struct rng *r,
 			struct gen_spec *s);
 
-/* The seed corpus: every branch the issue lists, by name. */
+/* TCP options of real stacks' SYNs, and the timestamps of a final ACK. */
+extern const uint8_t gen_linux_opts[20], gen_windows_opts[12];
+extern const uint8_t gen_macos_opts[24], gen_ack_ts_opts[12];
+void gen_set_opts(struct gen_spec *s, const uint8_t *o, size_t n);
+
+/* The seed corpus (seeds.c): every branch of the gate, by name. */
 struct gen_seed {
 	const char *name;
 	void (*make)(struct gen_spec *s, const struct gen_target *t);

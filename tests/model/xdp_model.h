@@ -8,7 +8,10 @@
  * walking Ethernet, VLAN tags, IPv4, IPv6 and its extension headers, TCP and
  * its options, and building the SYN-ACK with its checksums -- is this
  * model's own, so a mistake in the program's parser or reply builder shows
- * up as a disagreement instead of being copied.
+ * up as a disagreement instead of being copied.  For the same reason it
+ * shares nothing with the tests' frame code either (tests/lib/packet.c):
+ * its checksum and header walks repeat work done elsewhere on purpose, and
+ * must stay independent.
  *
  * Given a frame and everything the program reads besides the frame (the
  * configuration map, the live key ring, the clock, the room the driver gives

@@ -17,23 +17,22 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <sodium.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
 #include "sgate/abi.h"
-#include "sgate.skel.h"
+#include "../lib/clock.h"
+#include "../lib/doc_mac.h"
+#include "../lib/gate_run.h"
 #include "../lib/packet.h"
 
 enum { EPOCH_SECONDS = 60, MSS4 = 1460, MSS6 = 1440, WSCALE = 7,
        SYN_WINDOW = 64240 };
 
-static struct sgate_bpf *skel;
+static struct gate gate;
 static struct sgate_keyring ring;
 static struct sgate_config cfg;
 
@@ -51,50 +50,39 @@ static const uint8_t windows_opts[12] = {
 	0x01, 0x01, 0x04, 0x02,	/* NOP, NOP, SACK permitted */
 };
 
-static uint64_t now_epoch(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec) /
-	       ((uint64_t)EPOCH_SECONDS * 1000000000ULL);
-}
-
 /* Stay clear of an epoch boundary so the test and the program agree. */
 static uint64_t settled_epoch(void)
 {
-	struct timespec ts;
-	uint64_t ns, period = (uint64_t)EPOCH_SECONDS * 1000000000ULL;
+	uint64_t period = (uint64_t)EPOCH_SECONDS * 1000000000ULL;
 
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	if (period - ns % period < 2000000000ULL)
+	if (period - coarse_ns() % period < 2000000000ULL)
 		sleep(3);
-	return now_epoch();
+	return gate_epoch_now(period);
 }
 
 static void write_config(uint32_t features)
 {
-	uint32_t zero = 0;
-
 	cfg.features = features;
-	assert_int_equal(bpf_map__update_elem(skel->maps.sgate_config, &zero,
-					      sizeof(zero), &cfg, sizeof(cfg),
-					      0), 0);
+	assert_int_equal(gate_set_config(&gate, &cfg), 0);
 }
 
 static int setup(void **state)
 {
-	uint32_t zero = 0, sel = 0;
-	int i;
+	int i, err;
 
 	(void)state;
 	if (sodium_init() < 0)
 		return -1;
-	skel = sgate_bpf__open_and_load();
-	if (!skel) {
+	err = gate_netns_enter();
+	if (err) {
+		fprintf(stderr, "cannot enter a network namespace of our own: %s\n",
+			strerror(-err));
+		return -1;
+	}
+	err = gate_load(&gate, true);
+	if (err) {
 		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n",
-			strerror(errno));
+			strerror(-err));
 		return -1;
 	}
 	memset(&cfg, 0, sizeof(cfg));
@@ -114,21 +102,17 @@ static int setup(void **state)
 	ring.m[1].first_epoch = ~0ULL;
 	ring.m[2].first_epoch = ~0ULL;
 	ring.serial = 1;
-	if (bpf_map__update_elem(skel->maps.sgate_keys, &zero, sizeof(zero),
-				 &ring, sizeof(ring), 0) ||
-	    bpf_map__update_elem(skel->maps.sgate_key_sel, &zero, sizeof(zero),
-				 &sel, sizeof(sel), 0))
+	if (gate_set_ring(&gate, 0, &ring) || gate_set_key_sel(&gate, 0))
 		return -1;
 	cfg.features = SGATE_FEAT_SACK | SGATE_FEAT_TS | SGATE_FEAT_WSCALE |
 		       SGATE_FEAT_ECN;
-	return bpf_map__update_elem(skel->maps.sgate_config, &zero,
-				    sizeof(zero), &cfg, sizeof(cfg), 0);
+	return gate_set_config(&gate, &cfg);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	sgate_bpf__destroy(skel);
+	gate_unload(&gate);
 	return 0;
 }
 
@@ -142,17 +126,10 @@ static int reset_features(void **state)
 
 static uint64_t counter(enum sgate_stat stat)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	struct sgate_stats per[ncpu];
-	uint32_t zero = 0;
-	uint64_t sum = 0;
+	uint64_t sum[SGATE_STAT_MAX];
 
-	assert_int_equal(bpf_map__lookup_elem(skel->maps.sgate_stats, &zero,
-					      sizeof(zero), per, sizeof(per),
-					      0), 0);
-	for (i = 0; i < ncpu; i++)
-		sum += per[i].count[stat];
-	return sum;
+	assert_int_equal(gate_read_stats(&gate, sum), 0);
+	return sum[stat];
 }
 
 struct run {
@@ -165,24 +142,18 @@ struct run {
 
 static void run_xdp(const uint8_t *in, size_t len, struct run *r)
 {
-	struct xdp_md ctx_in = { .data_end = (uint32_t)len }, ctx_out = {};
 	uint8_t raw[sizeof(r->out)];
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
-		    .data_size_in = (uint32_t)len, .data_out = raw,
-		    .data_size_out = sizeof(raw), .ctx_in = &ctx_in,
-		    .ctx_size_in = sizeof(ctx_in), .ctx_out = &ctx_out,
-		    .ctx_size_out = sizeof(ctx_out));
+	struct gate_xdp_out o;
 	uint32_t metalen;
 
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(bpf_prog_test_run_opts(
-				 bpf_program__fd(skel->progs.sgate_xdp), &opts),
+	assert_int_equal(gate_run_xdp(&gate, in, 0, (uint32_t)len, raw,
+				      sizeof(raw), &o),
 			 0);
-	r->verdict = (int)opts.retval;
-	/* The kernel returns metadata and frame together, meta first. */
-	metalen = ctx_out.data - ctx_out.data_meta;
-	assert_true(metalen <= opts.data_size_out);
-	r->len = opts.data_size_out - metalen;
+	r->verdict = o.verdict;
+	metalen = o.meta_len;
+	assert_true(metalen <= o.size_out);
+	r->len = o.size_out - metalen;
 	memcpy(r->out, raw + metalen, r->len);
 	if (metalen == sizeof(struct sgate_meta)) {
 		memcpy(&r->meta, raw, sizeof(r->meta));
@@ -194,32 +165,14 @@ static void run_xdp(const uint8_t *in, size_t len, struct run *r)
 static uint32_t expected_mac(const struct pkt_spec *s, uint32_t isn,
 			     uint64_t epoch, uint32_t optbits, int ts_ok)
 {
-	uint8_t in[48], key[16], out[8];
 	uint32_t tag = optbits | (uint32_t)ts_ok << 6 |
 		       (uint32_t)s->ipv6 << 7 | 2U << 8;	/* layout version 2 */
-	size_t n = 0, alen = s->ipv6 ? 16 : 4;
-	uint64_t h;
-	int i;
+	uint8_t ports[4];
 
-	memcpy(in + n, s->saddr, alen);
-	n += alen;
-	memcpy(in + n, s->daddr, alen);
-	n += alen;
-	put16(in + n, s->sport);
-	put16(in + n + 2, s->dport);
-	for (i = 0; i < 4; i++)		/* ISN, epoch, tag: little-endian */
-		in[n + 4 + i] = (uint8_t)(isn >> (8 * i));
-	for (i = 0; i < 4; i++)
-		in[n + 8 + i] = (uint8_t)(epoch >> (8 * i));
-	for (i = 0; i < 4; i++)
-		in[n + 12 + i] = (uint8_t)(tag >> (8 * i));
-	n += 16;
-	memcpy(key, ring.m[0].key.k, 16);
-	crypto_shorthash_siphash24(out, in, n, key);
-	h = 0;
-	for (i = 7; i >= 0; i--)
-		h = h << 8 | out[i];
-	return (uint32_t)(h & 0x1ffffff);
+	put16(ports, s->sport);
+	put16(ports + 2, s->dport);
+	return doc_mac((const uint8_t *)ring.m[0].key.k, s->ipv6, s->saddr,
+		       s->daddr, ports, isn, (uint32_t)epoch, tag);
 }
 
 static uint32_t expected_cookie(const struct pkt_spec *s, uint64_t epoch,

@@ -17,12 +17,12 @@ $(BUILD)/forge_codec_%.o: tests/robustness/forge_codec.c tests/robustness/forge_
 	$(CC) $(CFLAGS) -DSGATE_COOKIE_MAC_BITS=$* -DFORGE_ACCEPTED=forge_accepted_$* -c $< -o $@
 
 FORGERY_DEPS := tests/robustness/test_forgery.c $(BUILD)/forge_codec_25.o \
-		$(BUILD)/forge_codec_8.o $(TEST_LIB) tests/lib/packet.h $(SKELS) \
+		$(BUILD)/forge_codec_8.o $(GATE_RUN_DEPS) \
 		$(BUILD)/sgate_mac8.skel.h $(BUILD)/forge_driver.skel.h
 
 $(BUILD)/test_forgery: $(FORGERY_DEPS)
-	$(CC) $(CFLAGS) -Wno-vla tests/robustness/test_forgery.c \
-		$(BUILD)/forge_codec_25.o $(BUILD)/forge_codec_8.o $(TEST_LIB) \
+	$(CC) $(CFLAGS) tests/robustness/test_forgery.c \
+		$(BUILD)/forge_codec_25.o $(BUILD)/forge_codec_8.o $(GATE_RUN) \
 		-o $@ $(LIBBPF) -lcmocka -lm
 
 TEST_PROGS += $(BUILD)/test_forgery

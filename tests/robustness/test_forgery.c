@@ -22,7 +22,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -44,41 +42,25 @@
 #include "forge_driver.skel.h"
 #include "forge.h"
 #include "forge_codec.h"
+#include "../lib/clock.h"
+#include "../lib/gate_run.h"
 #include "../lib/packet.h"
 
 enum { CHUNK = 1000000 };
 
-struct gate {
+/* A gate build and the driver that feeds it forged ACKs. */
+struct forged_gate {
 	const char *name;
 	int mac_bits;
-	struct bpf_object *obj;
-	int prog_fd, cfg_fd, keys_fd, sel_fd, stats_fd;
+	struct gate gate;
 	struct forge_driver_bpf *driver;
 };
 
-static struct sgate_bpf *gate25;
 static struct sgate_mac8_bpf *gate8;
-static struct gate g25 = { .name = "25-bit MAC (the gate)", .mac_bits = 25 };
-static struct gate g8 = { .name = "8-bit MAC (test build)", .mac_bits = 8 };
+static struct forged_gate g25 = { .name = "25-bit MAC (the gate)", .mac_bits = 25 };
+static struct forged_gate g8 = { .name = "8-bit MAC (test build)", .mac_bits = 8 };
 static struct sgate_config cfg;
 static struct sgate_keyring ring;
-static int ncpu;
-
-static uint64_t coarse_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static uint64_t env_count(const char *name, uint64_t def)
 {
@@ -111,51 +93,33 @@ static void binomial_interval(double n, double p, double conf, uint64_t *lo,
 	}
 }
 
-static void read_stats(const struct gate *g, uint64_t *sum)
-{
-	struct sgate_stats per[ncpu];
-	uint32_t zero = 0;
-	int c, i;
-
-	assert_int_equal(bpf_map_lookup_elem(g->stats_fd, &zero, per), 0);
-	for (i = 0; i < SGATE_STAT_MAX; i++)
-		for (sum[i] = 0, c = 0; c < ncpu; c++)
-			sum[i] += per[c].count[i];
-}
-
-static int wire_gate(struct gate *g, struct bpf_object *obj,
-		     struct bpf_program *prog)
+/* The gate's maps filled, and the driver's tail call aimed at it. */
+static int wire_driver(struct forged_gate *g)
 {
 	uint32_t zero = 0;
 	int fd;
 
-	g->obj = obj;
-	g->prog_fd = bpf_program__fd(prog);
-	g->cfg_fd = bpf_object__find_map_fd_by_name(obj, "sgate_config");
-	g->keys_fd = bpf_object__find_map_fd_by_name(obj, "sgate_keys");
-	g->sel_fd = bpf_object__find_map_fd_by_name(obj, "sgate_key_sel");
-	g->stats_fd = bpf_object__find_map_fd_by_name(obj, "sgate_stats");
 	g->driver = forge_driver_bpf__open_and_load();
 	if (!g->driver)
 		return -1;
 	fd = bpf_map__fd(g->driver->maps.gate);
-	return bpf_map_update_elem(fd, &zero, &g->prog_fd, 0) ||
-	       bpf_map_update_elem(g->cfg_fd, &zero, &cfg, 0) ||
-	       bpf_map_update_elem(g->keys_fd, &zero, &ring, 0) ||
-	       bpf_map_update_elem(g->sel_fd, &zero, &zero, 0);
+	return bpf_map_update_elem(fd, &zero, &g->gate.xdp_fd, 0) ||
+	       gate_set_config(&g->gate, &cfg) ||
+	       gate_set_ring(&g->gate, 0, &ring) ||
+	       gate_set_key_sel(&g->gate, 0);
 }
 
 static int setup(void **state)
 {
 	uint64_t now = coarse_ns();
-	int i;
+	int i, err;
 
 	(void)state;
-	if (unshare(CLONE_NEWNET)) {	/* no socket for any lookup to find */
-		fprintf(stderr, "unshare: %s\n", strerror(errno));
+	err = gate_netns_enter();	/* no socket for any lookup to find */
+	if (err) {
+		fprintf(stderr, "a network namespace of our own: %s\n", strerror(-err));
 		return -1;
 	}
-	ncpu = libbpf_num_possible_cpus();
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.abi_version = SGATE_ABI_VERSION;
 	cfg.features = SGATE_FEAT_SACK | SGATE_FEAT_TS | SGATE_FEAT_WSCALE |
@@ -178,14 +142,14 @@ static int setup(void **state)
 	ring.m[1].first_epoch = ring.m[2].first_epoch = ~0ULL;
 	ring.serial = 1;
 
-	gate25 = sgate_bpf__open_and_load();
+	err = gate_load(&g25.gate, true);
 	gate8 = sgate_mac8_bpf__open_and_load();
-	if (!gate25 || !gate8) {
-		fprintf(stderr, "cannot load the gate: %s\n", strerror(errno));
+	if (err || !gate8 || gate_wire(&g8.gate, gate8->obj)) {
+		fprintf(stderr, "cannot load the gate: %s\n",
+			strerror(err ? -err : errno));
 		return -1;
 	}
-	if (wire_gate(&g25, gate25->obj, gate25->progs.sgate_xdp) ||
-	    wire_gate(&g8, gate8->obj, gate8->progs.sgate_xdp)) {
+	if (wire_driver(&g25) || wire_driver(&g8)) {
 		fprintf(stderr, "cannot load the driver or fill the maps: %s\n",
 			strerror(errno));
 		return -1;
@@ -198,7 +162,7 @@ static int teardown(void **state)
 	(void)state;
 	forge_driver_bpf__destroy(g25.driver);
 	forge_driver_bpf__destroy(g8.driver);
-	sgate_bpf__destroy(gate25);
+	gate_unload(&g25.gate);
 	sgate_mac8_bpf__destroy(gate8);
 	return 0;
 }
@@ -227,7 +191,7 @@ struct tally {
 };
 
 /* n forged ACKs of one family through gate g, from a given stream state. */
-static void forge_run(struct gate *g, int ipv6, uint64_t state, uint64_t n,
+static void forge_run(struct forged_gate *g, int ipv6, uint64_t state, uint64_t n,
 		      struct tally *t)
 {
 	uint8_t frame[PKT_MAX], out[PKT_MAX + 64];
@@ -246,15 +210,15 @@ static void forge_run(struct gate *g, int ipv6, uint64_t state, uint64_t n,
 
 		g->driver->bss->forge_state = state;
 		g->driver->bss->forge_ipv6 = (uint32_t)ipv6;
-		read_stats(g, before);
-		e0 = coarse_ns() / cfg.epoch_ns;
+		assert_int_equal(gate_read_stats(&g->gate, before), 0);
+		e0 = gate_epoch_now(cfg.epoch_ns);
 		t0 = mono_s();
 		assert_int_equal(bpf_prog_test_run_opts(
 					 bpf_program__fd(g->driver->progs.forge),
 					 &opts), 0);
 		t->seconds += mono_s() - t0;
-		e1 = coarse_ns() / cfg.epoch_ns;
-		read_stats(g, after);
+		e1 = gate_epoch_now(cfg.epoch_ns);
+		assert_int_equal(gate_read_stats(&g->gate, after), 0);
 		if (e0 != e1)
 			fail_msg("an epoch boundary fell inside the run");
 		/* Every repeat ran the driver, which sent one ACK to the gate. */
@@ -280,7 +244,7 @@ static void forge_run(struct gate *g, int ipv6, uint64_t state, uint64_t n,
 	}
 }
 
-static void forgery(struct gate *g, uint64_t n, double p, const char *bound)
+static void forgery(struct forged_gate *g, uint64_t n, double p, const char *bound)
 {
 	struct tally t = {};
 	uint64_t lo, hi;

@@ -31,14 +31,17 @@
 #include "sgate/abi.h"
 #include "../lib/rng.h"
 
+/* One stream per file, reseeded by each test that draws from it. */
+static struct rng rng;
+
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
 
 
 static void random_key(struct sgate_siphash_key *k)
 {
-	k->k[0] = rng_next();
-	k->k[1] = rng_next();
+	k->k[0] = rng_u64(&rng);
+	k->k[1] = rng_u64(&rng);
 }
 
 static void random_flow(struct sgate_flow *f, int ipv6)
@@ -47,11 +50,11 @@ static void random_flow(struct sgate_flow *f, int ipv6)
 
 	memset(f, 0, sizeof(*f));
 	for (i = 0; i < (ipv6 ? 4 : 1); i++) {
-		f->saddr[i] = (__u32)rng_next();
-		f->daddr[i] = (__u32)rng_next();
+		f->saddr[i] = (__u32)rng_u64(&rng);
+		f->daddr[i] = (__u32)rng_u64(&rng);
 	}
-	f->sport = (__u16)rng_next();
-	f->dport = (__u16)rng_next();
+	f->sport = (__u16)rng_u64(&rng);
+	f->dport = (__u16)rng_u64(&rng);
 	f->ipv6 = (__u8)ipv6;
 }
 
@@ -247,7 +250,7 @@ static void test_roundtrip(void **state)
 	unsigned feat, flags;
 
 	(void)state;
-	rng_state = 0x7e57c00c1e;
+	rng.s = 0x7e57c00c1e;
 	random_key(&key);
 	ring_one(&ring, &key);
 	for (v6 = 0; v6 < 2; v6++)
@@ -264,12 +267,12 @@ static void test_roundtrip(void **state)
 			.sack_ok = flags & 1,
 			.ts_ok = !!(flags & 2),
 			.ecn = !!(flags & 4),
-			.tsval = (__u32)rng_next(),
+			.tsval = (__u32)rng_u64(&rng),
 		};
 		struct sgate_flow f;
 		struct sgate_cookie_opts o;
-		__u32 isn = (__u32)rng_next(), optbits, cookie;
-		__u64 epoch = 1 + (rng_next() >> 20);
+		__u32 isn = (__u32)rng_u64(&rng), optbits, cookie;
+		__u64 epoch = 1 + (rng_u64(&rng) >> 20);
 		__u8 ts_ok = 0xee;
 		int exp_ws = doc_expected_wscale(offer.wscale, feat);
 		int exp_ts = offer.ts_ok && (feat & SGATE_FEAT_TS);
@@ -324,10 +327,10 @@ static void random_sample(struct sample *s, const struct sgate_keyring *r,
 			  int ipv6)
 {
 	random_flow(&s->f, ipv6);
-	s->isn = (__u32)rng_next();
-	s->optbits = (__u32)rng_next() & 0x3f;
-	s->ts_ok = rng_next() & 1;
-	s->epoch = 4 + (rng_next() >> 24);
+	s->isn = (__u32)rng_u64(&rng);
+	s->optbits = (__u32)rng_u64(&rng) & 0x3f;
+	s->ts_ok = rng_u64(&rng) & 1;
+	s->epoch = 4 + (rng_u64(&rng) >> 24);
 	s->cookie = make(r, &s->f, s->isn, s->epoch, s->optbits, s->ts_ok);
 }
 
@@ -345,7 +348,7 @@ static void test_wrong_key(void **state)
 	int i;
 
 	(void)state;
-	rng_state = 0xbadc0ffee;
+	rng.s = 0xbadc0ffee;
 	random_key(&k1);
 	ring_one(&r1, &k1);
 	for (i = 0; i < 4000; i++) {
@@ -384,7 +387,7 @@ static void test_epoch_window(void **state)
 	int i;
 
 	(void)state;
-	rng_state = 0xe90c4;
+	rng.s = 0xe90c4;
 	random_key(&k);
 	ring_one(&r, &k);
 	for (i = 0; i < 4000; i++) {
@@ -414,7 +417,7 @@ static void test_epoch_window(void **state)
 		assert_int_equal(doc_epoch_id(s.cookie), 1);
 		assert_int_equal(check_at(&r, &s, 1), SGATE_COOKIE_VALID);
 		assert_int_equal(check_at(&r, &s, 0), SGATE_COOKIE_STALE);
-		s.cookie = (__u32)rng_next() | 1u << DOC_EPOCH_SHIFT;
+		s.cookie = (__u32)rng_u64(&rng) | 1u << DOC_EPOCH_SHIFT;
 		assert_int_equal(check_at(&r, &s, 0), SGATE_COOKIE_STALE);
 		s.cookie &= ~(1u << DOC_EPOCH_SHIFT);
 		assert_int_equal(check_at(&r, &s, 0), SGATE_COOKIE_BAD_MAC);
@@ -431,7 +434,7 @@ static void test_keyring_selection(void **state)
 	int i;
 
 	(void)state;
-	rng_state = 0x4e7219;
+	rng.s = 0x4e7219;
 	random_key(&k1);
 	random_key(&k2);
 	random_key(&k3);
@@ -452,8 +455,8 @@ static void test_keyring_selection(void **state)
 
 	for (i = 0; i < 1000; i++) {
 		struct sgate_flow f;
-		__u32 isn = (__u32)rng_next(), opt = (__u32)rng_next() & 0x3f;
-		__u8 ts = rng_next() & 1;
+		__u32 isn = (__u32)rng_u64(&rng), opt = (__u32)rng_u64(&rng) & 0x3f;
+		__u8 ts = rng_u64(&rng) & 1;
 		__u32 c_old, c_new, c_early;
 
 		random_flow(&f, i & 1);
@@ -541,7 +544,7 @@ static void test_bit_flips(void **state)
 	int i, bit, age;
 
 	(void)state;
-	rng_state = 0xf11b5;
+	rng.s = 0xf11b5;
 	random_key(&k);
 	ring_one(&r, &k);
 	for (i = 0; i < 2000; i++) {
@@ -574,7 +577,7 @@ static void test_binding(void **state)
 	int i, w, bit;
 
 	(void)state;
-	rng_state = 0xb1d;
+	rng.s = 0xb1d;
 	random_key(&k);
 	ring_one(&r, &k);
 	for (i = 0; i < 1000; i++) {
@@ -716,7 +719,7 @@ static void test_epoch_cookies_near_zero_and_wrap(void **state)
 	__u64 e;
 
 	(void)state;
-	rng_state = 0x2e60;
+	rng.s = 0x2e60;
 	random_key(&k);
 	ring_one(&r, &k);
 	/* Made at 0 and 1, through both epoch ids and around again. */
@@ -990,7 +993,7 @@ static void test_forged_acks(void **state)
 	int v6;
 
 	(void)state;
-	rng_state = 0xf0e9ed;
+	rng.s = 0xf0e9ed;
 	random_key(&k);
 	ring_one(&r, &k);
 	for (v6 = 0; v6 < 2; v6++) {
@@ -1001,7 +1004,7 @@ static void test_forged_acks(void **state)
 
 		random_flow(&f, v6);
 		for (i = 0; i < FORGED_TRIES; i++) {
-			__u32 v = (__u32)rng_next();
+			__u32 v = (__u32)rng_u64(&rng);
 			__u8 ts = (__u8)(i & 1);
 			enum sgate_cookie_verdict d;
 

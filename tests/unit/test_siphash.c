@@ -29,6 +29,9 @@
 #include "sgate/cookie.h"
 #include "../lib/rng.h"
 
+/* One stream per file, reseeded by each test that draws from it. */
+static struct rng rng;
+
 #define RANDOM_ITERATIONS 200000
 
 /* SipHash-2-4 reference outputs (64-bit), message lengths 0, 8, .., 56. */
@@ -157,17 +160,17 @@ static void test_random_against_libsodium(void **state)
 	int n, i;
 
 	(void)state;
-	rng_state = 0x5167a7e5eedULL;
+	rng.s = 0x5167a7e5eedULL;
 	for (it = 0; it < RANDOM_ITERATIONS; it++) {
 		uint64_t want, got;
 
 		n = (int)(it % 7);	/* 0..6 words, evenly */
-		k.k[0] = rng_next();
-		k.k[1] = rng_next();
+		k.k[0] = rng_u64(&rng);
+		k.k[1] = rng_u64(&rng);
 		store_le64(key, k.k[0]);
 		store_le64(key + 8, k.k[1]);
 		for (i = 0; i < n; i++) {
-			w[i] = rng_next();
+			w[i] = rng_u64(&rng);
 			store_le64(msg + 8 * i, w[i]);
 		}
 		want = sodium_siphash(key, msg, 8 * (size_t)n);
@@ -228,24 +231,24 @@ static void test_cookie_mac_input_layout(void **state)
 	int it, fam;
 
 	(void)state;
-	rng_state = 0xc00c1e;
+	rng.s = 0xc00c1e;
 	for (it = 0; it < 20000; it++) {
-		__u32 isn = (__u32)rng_next(), tag = (__u32)rng_next() & 0xffff;
-		__u64 epoch = rng_next();
+		__u32 isn = (__u32)rng_u64(&rng), tag = (__u32)rng_u64(&rng) & 0xffff;
+		__u64 epoch = rng_u64(&rng);
 		size_t len = 0;
 		uint64_t r;
 		int i;
 
 		fam = it & 1;
-		k.k[0] = rng_next();
-		k.k[1] = rng_next();
+		k.k[0] = rng_u64(&rng);
+		k.k[1] = rng_u64(&rng);
 		store_le64(key, k.k[0]);
 		store_le64(key + 8, k.k[1]);
 		for (i = 0; i < 16; i++) {
-			wire_s[i] = (uint8_t)rng_next();
-			wire_d[i] = (uint8_t)rng_next();
+			wire_s[i] = (uint8_t)rng_u64(&rng);
+			wire_d[i] = (uint8_t)rng_u64(&rng);
 		}
-		r = rng_next();
+		r = rng_u64(&rng);
 		memcpy(wire_p, &r, 4);
 		/* The flow as the BPF program fills it: copied from the wire. */
 		memset(&f, 0, sizeof(f));

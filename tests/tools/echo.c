@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A real TCP client and server for the end-to-end tests.
+ * A real TCP client and server for the end-to-end tests and the demo.
  *
  *   echo server PORT [COUNT]  accept COUNT (default: unlimited) connections
  *                             on [::]:PORT, echo what each sends, and print

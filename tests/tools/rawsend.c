@@ -40,37 +40,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/packet.h"
+#include "../lib/rng.h"
 
 static const uint8_t linux_opts[20] = {
 	0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0, 0, 0, 1,
 	0, 0, 0, 0, 0x01, 0x03, 0x03, 0x07,
 };
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static struct rng rng = { 0x9e3779b97f4a7c15ULL };
 
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)rng;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static unsigned long long coarse_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+	return (uint32_t)rng_u64(&rng);
 }
 
 static int parse_mac(const char *s, uint8_t *mac)
@@ -84,9 +67,9 @@ static int synack_for(int fd, const struct pkt_spec *s, uint8_t *th_out,
 		      size_t *optlen)
 {
 	uint8_t buf[2048];
-	double deadline = now_s() + 3;
+	double deadline = mono_s() + 3;
 
-	while (now_s() < deadline) {
+	while (mono_s() < deadline) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		const uint8_t *ip = buf + 14, *th = buf + 34;
 		ssize_t n;
@@ -137,9 +120,9 @@ static uint32_t synack_tsval(const uint8_t *th, size_t optlen)
 static const char *probe_answer(int fd, const struct pkt_spec *s)
 {
 	uint8_t buf[2048];
-	double deadline = now_s() + 0.6;
+	double deadline = mono_s() + 0.6;
 
-	while (now_s() < deadline) {
+	while (mono_s() < deadline) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		const uint8_t *ip = buf + 14, *th = buf + 34;
 		ssize_t n;
@@ -169,10 +152,10 @@ static int handshake(int fd, struct pkt_spec *s, long delay_ms)
 	s->opts = linux_opts;
 	s->optlen = sizeof(linux_opts);
 	len = pkt_build(s, frame);
-	t_syn = coarse_ns();
+	t_syn = (unsigned long long)coarse_ns();
 	if (send(fd, frame, len, 0) != (ssize_t)len || synack_for(fd, s, th, &optlen))
 		return 1;
-	t_synack = coarse_ns();
+	t_synack = (unsigned long long)coarse_ns();
 	usleep((useconds_t)delay_ms * 1000);
 	s->flags = TF_ACK;
 	s->ack = get32(th + 4) + 1;
@@ -182,7 +165,7 @@ static int handshake(int fd, struct pkt_spec *s, long delay_ms)
 	s->opts = ts_opts;
 	s->optlen = sizeof(ts_opts);
 	len = pkt_build(s, frame);
-	t_ack = coarse_ns();
+	t_ack = (unsigned long long)coarse_ns();
 	if (send(fd, frame, len, 0) != (ssize_t)len) {
 		perror("rawsend: send");
 		return 1;
@@ -279,8 +262,8 @@ int main(int argc, char **argv)
 		return handshake(fd, &s, count);
 	}
 
-	t0 = now_s();
-	while (sent < count && now_s() - t0 < limit) {
+	t0 = mono_s();
+	while (sent < count && mono_s() - t0 < limit) {
 		if (!strcmp(mode, "synflood")) {
 			s.saddr[2] = (uint8_t)(rnd() % 254 + 1);
 			s.saddr[3] = (uint8_t)(rnd() % 254 + 1);
@@ -304,6 +287,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("sent=%ld seconds=%.2f\n", sent, now_s() - t0);
+	printf("sent=%ld seconds=%.2f\n", sent, mono_s() - t0);
 	return 0;
 }

@@ -4,7 +4,7 @@
 # flood hits a protected echo server while a legitimate client keeps
 # connecting; then the counters show who did the work.
 set -u
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../tests/lib/netns.sh"
 PORT=8080
 FLOOD_PACKETS=${FLOOD_PACKETS:-300000}
 FLOOD_SECONDS=${FLOOD_SECONDS:-8}

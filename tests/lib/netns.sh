@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared by the end-to-end tests and the demo: a throwaway pair of network
-# namespaces joined by veth, the gate on the server's side.
+# A throwaway pair of network namespaces joined by veth, the gate on the
+# server's side (sourced): for the end-to-end tests, the module's selftests,
+# the demo and the benchmarks.
 #
 #   client ns  $CDEV 10.77.0.1 fd77::1  <-- veth -->  $SDEV 10.77.0.2 fd77::2  server ns
 #
@@ -59,6 +60,11 @@ mac_of() { "$1" cat /sys/class/net/"$2"/address 2>/dev/null || "$1" ip -br link 
 tcpext() { "$1" awk -v k="$2" '/^TcpExt:/ { if (!h) { split($0, n); h = 1 } else { split($0, v); for (i in n) if (n[i] == k) print v[i] } }' /proc/net/netstat; }
 tcpsnmp() { "$1" awk -v k="$2" '/^Tcp:/ { if (!h) { split($0, n); h = 1 } else { split($0, v); for (i in n) if (n[i] == k) print v[i] } }' /proc/net/snmp; }
 
+# The serial of the key ring this device's gate uses: its map ring
+# ("keyring:") or, in module mode, sgate.ko's ring ("module ring:").
+# status lists every gate in the netns: read this device's lines only.
+key_serial() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && /^ *(keyring|module ring): *serial / { sub(/.*serial /, ""); sub(/,.*/, ""); print; exit }'; }
+
 # One gate counter, from the agent's JSON.
 gate_stat() {
 	S "$SGATE" stats "$SDEV" --json | python3 -c '
@@ -86,7 +92,3 @@ wait_listen() {
 	done
 	return 1
 }
-
-# TAP results; each script sets n=0 pass=0 fail=0 and prints its plan.
-ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fuzzer's seed corpus: one named frame for every branch of the gate's
+ * parser and handlers (Documentation/datapath.md), from real stacks' SYNs
+ * to every way a header can lie.  Each runs whole, cut at every byte and
+ * mutated (fuzz_xdp.c, test_seeds); a new branch gets a seed here.
+ */
+#include <string.h>
+
+#include "gen.h"
+
+#define SEED(name) static void seed_##name(struct gen_spec *s, const struct gen_target *t)
+#define UNUSED_T (void)t
+
+SEED(syn_linux_v4) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); }
+SEED(syn_linux_v6) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_linux_opts, 20); }
+SEED(syn_windows) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_windows_opts, 12); }
+SEED(syn_macos_v6) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_macos_opts, 24); }
+SEED(syn_no_options) { UNUSED_T; gen_default(s, 0); }
+SEED(syn_no_options_v6) { UNUSED_T; gen_default(s, 1); }
+SEED(syn_ecn) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.flags = 0xc2; }
+SEED(syn_ece_only) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_windows_opts, 12); s->p.flags = 0x42; }
+SEED(syn_urg_psh) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_windows_opts, 12); s->p.flags = 0x2a; }
+SEED(syn_fin) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x03; }
+SEED(syn_rst) { UNUSED_T; gen_default(s, 1); s->p.flags = 0x06; }
+SEED(syn_payload) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.paylen = 100; }
+SEED(syn_payload_v6) { UNUSED_T; gen_default(s, 1); s->p.paylen = 33; }
+SEED(synack) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.flags = 0x12; }
+SEED(syn_padded_frame) { UNUSED_T; gen_default(s, 0); s->p.trailer = 6; }
+SEED(ihl_4) { UNUSED_T; gen_default(s, 0); s->p.ver_ihl = 0x44; }
+SEED(ihl_0) { UNUSED_T; gen_default(s, 0); s->p.ver_ihl = 0x40; }
+SEED(ihl_15_beyond_frame) { UNUSED_T; gen_default(s, 0); s->p.ver_ihl = 0x4f; }
+SEED(ihl_15_options) {
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, gen_linux_opts, 20);
+	s->ipoptlen = 40;
+	memset(s->ipopts, 1, 40);
+	s->ipopts[39] = 0;
+}
+SEED(ip_version_6_in_v4) { UNUSED_T; gen_default(s, 0); s->p.ver_ihl = 0x65; }
+SEED(ip_version_4_in_v6) { UNUSED_T; gen_default(s, 1); s->p.ver_tc_flow = 0x40000000; }
+SEED(ip_options_rr) {
+	static const uint8_t rr[8] = { 7, 7, 4, 0, 0, 0, 0, 0 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, gen_windows_opts, 12);
+	memcpy(s->ipopts, rr, 8);
+	s->ipoptlen = 8;
+}
+SEED(ip_options_router_alert) {
+	static const uint8_t ra[4] = { 0x94, 4, 0, 0 };
+	UNUSED_T;
+	gen_default(s, 0);
+	memcpy(s->ipopts, ra, 4);
+	s->ipoptlen = 4;
+}
+SEED(totlen_short_of_frame) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.totlen_delta = -8; }
+SEED(totlen_below_ihl) { UNUSED_T; gen_default(s, 0); s->p.totlen_delta = -30; }
+SEED(totlen_zero) { UNUSED_T; gen_default(s, 0); s->p.totlen_delta = -40; }
+SEED(totlen_beyond_frame) { UNUSED_T; gen_default(s, 0); s->p.totlen_delta = 1; }
+SEED(totlen_max) { UNUSED_T; gen_default(s, 0); s->p.totlen_delta = 30000; }
+SEED(plen_short) { UNUSED_T; gen_default(s, 1); gen_set_opts(s, gen_linux_opts, 20); s->p.totlen_delta = -4; }
+SEED(plen_beyond_frame) { UNUSED_T; gen_default(s, 1); s->p.totlen_delta = 2; }
+SEED(plen_zero) { UNUSED_T; gen_default(s, 1); s->p.totlen_delta = -20; }
+SEED(frag_first_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2000; }
+SEED(frag_later_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x0010; }
+SEED(frag_later_mf_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2001; }
+SEED(frag_df_evil_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0xc000; }
+SEED(frag_later_udp_v4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x0100; s->p.proto = 17; }
+SEED(frag_first_unprotected) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2000; s->p.dport = 8081; }
+SEED(v6_hbh) {
+	UNUSED_T;
+	gen_default(s, 1);
+	gen_set_opts(s, gen_linux_opts, 20);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 0 };
+}
+SEED(v6_hbh_dst_rt) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 3;
+	s->ext[0] = (struct gen_ext){ .type = 0, .hdrlen = 1 };
+	s->ext[1] = (struct gen_ext){ .type = 60 };
+	s->ext[2] = (struct gen_ext){ .type = 43, .hdrlen = 2 };
+}
+SEED(v6_four_ext) {
+	UNUSED_T;
+	gen_default(s, 1);
+	gen_set_opts(s, gen_windows_opts, 12);
+	s->next_ext = 4;
+	s->ext[0] = (struct gen_ext){ .type = 0 };
+	s->ext[1] = (struct gen_ext){ .type = 60 };
+	s->ext[2] = (struct gen_ext){ .type = 43 };
+	s->ext[3] = (struct gen_ext){ .type = 44 };
+}
+SEED(v6_five_ext) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 5;
+	s->ext[0] = (struct gen_ext){ .type = 0 };
+	s->ext[1] = (struct gen_ext){ .type = 60 };
+	s->ext[2] = (struct gen_ext){ .type = 43 };
+	s->ext[3] = (struct gen_ext){ .type = 60 };
+	s->ext[4] = (struct gen_ext){ .type = 60 };
+}
+SEED(v6_frag_first) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 44, .fragword = 1 };
+}
+SEED(v6_frag_later) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 2;
+	s->ext[0] = (struct gen_ext){ .type = 0 };
+	s->ext[1] = (struct gen_ext){ .type = 44, .fragword = 0x100 };
+}
+SEED(v6_frag_atomic) {
+	UNUSED_T;
+	gen_default(s, 1);
+	gen_set_opts(s, gen_linux_opts, 20);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 44, .fragword = 0x6 };
+}
+SEED(v6_ah) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 51, .hdrlen = 4 };
+}
+SEED(v6_esp) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 50 };
+}
+SEED(v6_no_next) { UNUSED_T; gen_default(s, 1); s->p.proto = 59; }
+SEED(v6_ext_big) {
+	/* Destination options of 256 bytes: TCP starts beyond byte 255. */
+	UNUSED_T;
+	gen_default(s, 1);
+	gen_set_opts(s, gen_linux_opts, 20);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 60, .hdrlen = 31 };
+}
+SEED(v6_ext_big_ack) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->p.flags = 0x10;
+	s->p.ack = 0x12345678;
+	s->next_ext = 2;
+	s->ext[0] = (struct gen_ext){ .type = 0, .hdrlen = 20 };
+	s->ext[1] = (struct gen_ext){ .type = 60, .hdrlen = 10 };
+}
+SEED(v6_ext_just_fits) {
+	/* TCP at byte 254: still parsed by every reading. */
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 60, .hdrlen = 24 };
+}
+SEED(doff_0) { UNUSED_T; gen_default(s, 0); s->p.doff_words = 16; }
+SEED(doff_4) { UNUSED_T; gen_default(s, 0); s->p.doff_words = 4; }
+SEED(doff_15_beyond) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_windows_opts, 12); s->p.doff_words = 15; }
+SEED(doff_beyond_ip_payload) { UNUSED_T; gen_default(s, 0); s->p.doff_words = 10; s->p.trailer = 40; }
+SEED(opt_len_0) {
+	static const uint8_t o[8] = { 4, 2, 2, 0, 1, 1, 1, 1 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 8);
+}
+SEED(opt_len_1) {
+	static const uint8_t o[8] = { 2, 4, 5, 0xb4, 3, 1, 1, 1 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 8);
+}
+SEED(opt_overrun) {
+	static const uint8_t o[8] = { 4, 2, 8, 10, 1, 2, 3, 4 };
+	UNUSED_T;
+	gen_default(s, 1);
+	gen_set_opts(s, o, 8);
+}
+SEED(opt_last_byte_kind) {
+	static const uint8_t o[4] = { 1, 1, 1, 2 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 4);
+}
+SEED(opt_unknown) {
+	static const uint8_t o[16] = { 30, 6, 0, 0, 0, 0, 34, 2, 254, 4, 0xf9, 0x89, 2, 4, 5, 0xb4 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 16);
+}
+SEED(opt_repeated) {
+	static const uint8_t o[24] = { 2, 4, 0x05, 0xb4, 3, 3, 2, 2, 4, 0x02, 0x18,
+				       3, 3, 14, 4, 2, 4, 2, 1, 1, 3, 3, 9, 0 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 24);
+}
+SEED(opt_ts_repeated) {
+	static const uint8_t o[20] = { 8, 10, 0, 0, 0, 1, 0, 0, 0, 0,
+				       8, 10, 0, 0, 0, 2, 0, 0, 0, 0 };
+	UNUSED_T;
+	gen_default(s, 1);
+	gen_set_opts(s, o, 20);
+}
+SEED(opt_ws_huge) {
+	static const uint8_t o[4] = { 1, 3, 3, 255 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 4);
+}
+SEED(opt_wrong_lengths) {
+	static const uint8_t o[20] = { 2, 3, 5, 3, 2, 5, 1, 1, 1, 4, 3, 0, 8, 8,
+				       1, 1, 1, 1, 1, 1 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 20);
+}
+SEED(opt_eol_first) {
+	static const uint8_t o[8] = { 0, 2, 4, 5, 0xb4, 4, 2, 0 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 8);
+}
+SEED(opt_all_nops) {
+	UNUSED_T;
+	gen_default(s, 0);
+	memset(s->opts, 1, 40);
+	s->optlen = 40;
+}
+SEED(opt_mss_zero) {
+	static const uint8_t o[4] = { 2, 4, 0, 0 };
+	UNUSED_T;
+	gen_default(s, 1);
+	gen_set_opts(s, o, 4);
+}
+SEED(opt_mss_tiny) {
+	static const uint8_t o[4] = { 2, 4, 0, 100 };
+	UNUSED_T;
+	gen_default(s, 0);
+	gen_set_opts(s, o, 4);
+}
+SEED(vlan_1) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.vlans = 1; }
+SEED(vlan_2_qinq) {
+	UNUSED_T;
+	gen_default(s, 1);
+	gen_set_opts(s, gen_windows_opts, 12);
+	s->p.vlans = 2;
+	s->p.tpid[0] = 0x88a8;
+}
+SEED(vlan_3) { UNUSED_T; gen_default(s, 0); s->p.vlans = 3; }
+SEED(ethertype_arp) { UNUSED_T; gen_default(s, 0); s->p.ethertype = 0x0806; }
+SEED(ethertype_lldp) { UNUSED_T; gen_default(s, 0); s->p.ethertype = 0x88cc; }
+SEED(ethertype_zero) { UNUSED_T; gen_default(s, 1); s->p.ethertype = 0; }
+SEED(ethertype_mpls) { UNUSED_T; gen_default(s, 0); s->p.ethertype = 0x8847; }
+SEED(vlan_then_arp) { UNUSED_T; gen_default(s, 0); s->p.vlans = 1; s->p.ethertype = 0x0806; }
+SEED(src_mac_multicast) { UNUSED_T; gen_default(s, 0); s->p.smac[0] = 0x01; }
+SEED(src_mac_broadcast) { UNUSED_T; gen_default(s, 1); memset(s->p.smac, 0xff, 6); }
+SEED(src_v4_zero_net) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 0, 1, 2, 3 }, 4); }
+SEED(src_v4_loopback) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4); }
+SEED(src_v4_multicast) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 224, 0, 0, 5 }, 4); }
+SEED(src_v4_class_e) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 240, 1, 1, 1 }, 4); }
+SEED(src_v4_broadcast) { UNUSED_T; gen_default(s, 0); memset(s->p.saddr, 0xff, 4); }
+SEED(src_v4_edge_ok) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, (uint8_t[]){ 223, 255, 255, 255 }, 4); }
+SEED(src_v4_land) { UNUSED_T; gen_default(s, 0); memcpy(s->p.saddr, s->p.daddr, 4); }
+SEED(src_v6_multicast) { UNUSED_T; gen_default(s, 1); s->p.saddr[0] = 0xff; s->p.saddr[1] = 2; }
+SEED(src_v6_unspecified) { UNUSED_T; gen_default(s, 1); memset(s->p.saddr, 0, 16); }
+SEED(src_v6_loopback) { UNUSED_T; gen_default(s, 1); memset(s->p.saddr, 0, 16); s->p.saddr[15] = 1; }
+SEED(src_v6_land) { UNUSED_T; gen_default(s, 1); memcpy(s->p.saddr, s->p.daddr, 16); }
+SEED(src_v6_mapped_loopback) {
+	UNUSED_T;
+	gen_default(s, 1);
+	memset(s->p.saddr, 0, 16);
+	s->p.saddr[10] = s->p.saddr[11] = 0xff;
+	s->p.saddr[12] = 127;
+	s->p.saddr[15] = 1;
+}
+SEED(udp_v4) { UNUSED_T; gen_default(s, 0); s->p.proto = 17; }
+SEED(icmp_v6) { UNUSED_T; gen_default(s, 1); s->p.proto = 58; }
+SEED(port_unprotected) { UNUSED_T; gen_default(s, 0); s->p.dport = 8081; }
+SEED(port_zero) { UNUSED_T; gen_default(s, 1); s->p.dport = 0; }
+SEED(port_65535) { UNUSED_T; gen_default(s, 0); s->p.dport = 65535; }
+SEED(rst) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x04; }
+SEED(fin) { UNUSED_T; gen_default(s, 1); s->p.flags = 0x01; }
+SEED(null_flags) { UNUSED_T; gen_default(s, 0); s->p.flags = 0; }
+SEED(xmas) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x29; }
+SEED(ack_forged) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x10; s->p.ack = 0xdeadbeef; }
+SEED(ack_forged_v6_ts) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->p.flags = 0x10;
+	s->p.ack = 0x80000001;
+	gen_set_opts(s, gen_ack_ts_opts, 12);
+}
+SEED(ack_valid) {
+	gen_default(s, 0);
+	if (t->epoch_valid)
+		gen_make_valid_ack(s, t, t->now_epoch, 0x3a, false);
+}
+SEED(ack_valid_ts_v6) {
+	gen_default(s, 1);
+	if (t->epoch_valid)
+		gen_make_valid_ack(s, t, t->now_epoch, 0x2b, true);
+}
+SEED(ack_valid_previous_epoch) {
+	gen_default(s, 0);
+	if (t->epoch_valid)
+		gen_make_valid_ack(s, t, t->now_epoch - 1, 0x3f, true);
+}
+SEED(ack_expired) {
+	gen_default(s, 1);
+	if (t->epoch_valid)
+		gen_make_valid_ack(s, t, t->now_epoch - 2, 0x00, false);
+}
+SEED(ack_valid_ts_missing) {
+	gen_default(s, 0);
+	if (t->epoch_valid)
+		gen_make_valid_ack(s, t, t->now_epoch, 0x10, true);
+	s->optlen = 0;
+}
+SEED(ack_valid_with_vlan_and_data) {
+	gen_default(s, 0);
+	s->p.vlans = 2;
+	if (t->epoch_valid)
+		gen_make_valid_ack(s, t, t->now_epoch, 0x01, true);
+	s->p.flags = 0x18;
+	s->p.paylen = 20;
+}
+SEED(ack_valid_v6_ext) {
+	gen_default(s, 1);
+	s->next_ext = 2;
+	s->ext[0] = (struct gen_ext){ .type = 0 };
+	s->ext[1] = (struct gen_ext){ .type = 44 };
+	if (t->epoch_valid)
+		gen_make_valid_ack(s, t, t->now_epoch, 0x20, false);
+}
+SEED(rst_ack) { UNUSED_T; gen_default(s, 0); s->p.flags = 0x14; }
+SEED(fin_ack) { UNUSED_T; gen_default(s, 1); s->p.flags = 0x11; }
+SEED(ack_established_v4) {
+	UNUSED_T;
+	gen_default(s, 0);
+	memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s->p.sport = GEN_EST_CLIENT_PORT;
+	s->p.dport = GEN_EST_SERVER_PORT;
+	s->p.flags = 0x18;
+	s->p.paylen = 5;
+}
+SEED(ack_established_v6) {
+	UNUSED_T;
+	gen_default(s, 1);
+	memset(s->p.saddr, 0, 16);
+	memset(s->p.daddr, 0, 16);
+	s->p.saddr[15] = s->p.daddr[15] = 1;
+	s->p.sport = GEN_EST_CLIENT_PORT;
+	s->p.dport = GEN_EST_SERVER_PORT;
+	s->p.flags = 0x10;
+}
+SEED(ack_to_listener) {
+	UNUSED_T;
+	gen_default(s, 0);
+	memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s->p.sport = 12345;
+	s->p.dport = GEN_EST_SERVER_PORT;
+	s->p.flags = 0x10;
+}
+SEED(synack_to_established_client) {
+	UNUSED_T;
+	gen_default(s, 0);
+	memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s->p.sport = GEN_EST_SERVER_PORT;
+	s->p.dport = GEN_EST_CLIENT_PORT;
+	s->p.flags = 0x12;
+}
+SEED(syn_to_listener_loopback) {
+	UNUSED_T;
+	gen_default(s, 0);
+	memcpy(s->p.saddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(s->p.daddr, (uint8_t[]){ 127, 0, 0, 1 }, 4);
+	s->p.dport = GEN_EST_SERVER_PORT;
+}
+
+#define S(name) { #name, seed_##name }
+const struct gen_seed gen_seeds[] = {
+	S(syn_linux_v4), S(syn_linux_v6), S(syn_windows), S(syn_macos_v6),
+	S(syn_no_options), S(syn_no_options_v6), S(syn_ecn), S(syn_ece_only),
+	S(syn_urg_psh), S(syn_fin), S(syn_rst), S(syn_payload),
+	S(syn_payload_v6), S(synack), S(syn_padded_frame),
+	S(ihl_4), S(ihl_0), S(ihl_15_beyond_frame), S(ihl_15_options),
+	S(ip_version_6_in_v4), S(ip_version_4_in_v6), S(ip_options_rr),
+	S(ip_options_router_alert),
+	S(totlen_short_of_frame), S(totlen_below_ihl), S(totlen_zero),
+	S(totlen_beyond_frame), S(totlen_max), S(plen_short),
+	S(plen_beyond_frame), S(plen_zero),
+	S(frag_first_v4), S(frag_later_v4), S(frag_later_mf_v4),
+	S(frag_df_evil_v4), S(frag_later_udp_v4), S(frag_first_unprotected),
+	S(v6_hbh), S(v6_hbh_dst_rt), S(v6_four_ext), S(v6_five_ext),
+	S(v6_frag_first), S(v6_frag_later), S(v6_frag_atomic), S(v6_ah),
+	S(v6_esp), S(v6_no_next), S(v6_ext_big), S(v6_ext_big_ack),
+	S(v6_ext_just_fits),
+	S(doff_0), S(doff_4), S(doff_15_beyond), S(doff_beyond_ip_payload),
+	S(opt_len_0), S(opt_len_1), S(opt_overrun), S(opt_last_byte_kind),
+	S(opt_unknown), S(opt_repeated), S(opt_ts_repeated), S(opt_ws_huge),
+	S(opt_wrong_lengths), S(opt_eol_first), S(opt_all_nops),
+	S(opt_mss_zero), S(opt_mss_tiny),
+	S(vlan_1), S(vlan_2_qinq), S(vlan_3), S(ethertype_arp),
+	S(ethertype_lldp), S(ethertype_zero), S(ethertype_mpls),
+	S(vlan_then_arp),
+	S(src_mac_multicast), S(src_mac_broadcast), S(src_v4_zero_net),
+	S(src_v4_loopback), S(src_v4_multicast), S(src_v4_class_e),
+	S(src_v4_broadcast), S(src_v4_edge_ok), S(src_v4_land),
+	S(src_v6_multicast), S(src_v6_unspecified), S(src_v6_loopback),
+	S(src_v6_land), S(src_v6_mapped_loopback),
+	S(udp_v4), S(icmp_v6), S(port_unprotected), S(port_zero),
+	S(port_65535), S(rst), S(fin), S(null_flags), S(xmas),
+	S(ack_forged), S(ack_forged_v6_ts), S(ack_valid), S(ack_valid_ts_v6),
+	S(ack_valid_previous_epoch), S(ack_expired), S(ack_valid_ts_missing),
+	S(ack_valid_with_vlan_and_data), S(ack_valid_v6_ext), S(rst_ack),
+	S(fin_ack), S(ack_established_v4), S(ack_established_v6),
+	S(ack_to_listener), S(synack_to_established_client),
+	S(syn_to_listener_loopback),
+};
+const size_t gen_nseeds = sizeof(gen_seeds) / sizeof(gen_seeds[0]);
