@@ -69,7 +69,7 @@ static __always_inline int check_cookie(struct xdp_md *ctx, const struct pkt *p,
 	if (!ring)
 		return -ENOKEY;
 	return sgate_cookie_check(ring, &p->flow, client_isn, cookie,
-				  epoch_now(cfg), ts_ok);
+				  p->now / cfg->epoch_ns, ts_ok);
 }
 
 /* Hand what the cookie says to TC, in front of the packet. */
@@ -77,7 +77,7 @@ static __always_inline int write_meta(struct xdp_md *ctx, const struct pkt *p,
 				      const struct sgate_cookie_opts *co,
 				      const struct sgate_optwalk *w)
 {
-	__u16 l3off = p->l3off, l4off = p->l4off;
+	__u16 l4_from_l3 = p->l4off - p->l3off;
 	struct sgate_meta *meta;
 	void *data;
 
@@ -99,8 +99,8 @@ static __always_inline int write_meta(struct xdp_md *ctx, const struct pkt *p,
 		      (co->ts_ok ? SGATE_META_TS : 0) |
 		      (co->ecn_ok ? SGATE_META_ECN : 0) |
 		      (p->ipv6 ? SGATE_META_IPV6 : 0);
-	meta->l3off = l3off;
-	meta->l4off = l4off;
+	meta->l4_from_l3 = l4_from_l3;
+	meta->pad = 0;
 	return 0;
 }
 
@@ -116,10 +116,10 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 	__u32 cookie, client_isn;
 
 	if (!p || !cfg || !pkt_sane(p))
-		return XDP_DROP;
+		return drop_internal();
 	th = data + (p->l4off & L4OFF_MASK);
 	if ((void *)(th + 1) > end)
-		return XDP_DROP;
+		return drop_internal();
 	if (stack_owns(ctx, p)) {
 		count(SGATE_STAT_PASS_ESTABLISHED);
 		return XDP_PASS;

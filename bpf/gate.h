@@ -11,10 +11,10 @@
 
 struct sgate_siphash_key;
 struct sgate_flow;
-__u32 gate_mac(const struct sgate_siphash_key *key, const struct sgate_flow *f,
-	       __u32 client_isn, __u64 epoch, __u32 tag);
-/* Every MAC of the programs goes through gate_mac(), see there. */
-#define SGATE_COOKIE_MAC gate_mac
+__u64 gate_hash(const struct sgate_siphash_key *key, const struct sgate_flow *f,
+		__u32 client_isn, __u64 epoch, __u32 tag);
+/* Every cookie hash of the programs goes through gate_hash(), see there. */
+#define SGATE_COOKIE_HASH gate_hash
 
 #include "sgate/abi.h"
 
@@ -63,13 +63,13 @@ struct {
 } sgate_stats SEC(".maps");
 
 /* Global, so the verifier checks SipHash once, not on every path to it. */
-__noinline __u32 gate_mac(const struct sgate_siphash_key *key,
-			  const struct sgate_flow *f, __u32 client_isn,
-			  __u64 epoch, __u32 tag)
+__noinline __u64 gate_hash(const struct sgate_siphash_key *key,
+			   const struct sgate_flow *f, __u32 client_isn,
+			   __u64 epoch, __u32 tag)
 {
 	if (!key || !f)
-		return ~0U;	/* wider than any MAC, so it matches none */
-	return sgate_cookie_mac(key, f, client_isn, epoch, tag);
+		return ~0ULL;	/* unreachable: callers pass both */
+	return sgate_cookie_hash(key, f, client_isn, epoch, tag);
 }
 
 static __always_inline void count(enum sgate_stat stat)
@@ -79,6 +79,13 @@ static __always_inline void count(enum sgate_stat stat)
 
 	if (s && stat < SGATE_STAT_MAX)
 		s->count[stat]++;
+}
+
+/* Drop a frame for a reason that cannot happen; counted all the same. */
+static __always_inline int drop_internal(void)
+{
+	count(SGATE_STAT_DROP_INTERNAL);
+	return XDP_DROP;
 }
 
 static __always_inline const struct sgate_config *gate_config(void)
@@ -95,12 +102,6 @@ static __always_inline bool port_protected(const struct sgate_config *cfg,
 
 	return cfg->ports[(port >> 5) & (SGATE_PORT_WORDS - 1)] &
 	       (1U << (port & 31));
-}
-
-static __always_inline __u64 epoch_now(const struct sgate_config *cfg)
-{
-	/* A cookie needs only a coarse clock, and the coarse one is cheap. */
-	return bpf_ktime_get_coarse_ns() / cfg->epoch_ns;
 }
 
 /* The live key ring (map mode): the slot the selector names. */

@@ -31,19 +31,29 @@ static __always_inline int tc_count_err(int err)
 	return TC_ACT_SHOT;
 }
 
-/* The flow of the packet, read at the offsets XDP recorded. */
+/*
+ * The flow of the packet.  The stack strips a VLAN tag (the outer one of
+ * two) between XDP and TC, so the IP header is found again here; the TCP
+ * header is where XDP found it from there.
+ */
 static __always_inline int meta_flow(struct __sk_buff *skb,
 				     const struct sgate_meta *meta,
 				     struct sgate_flow *f)
 {
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
-	struct tcphdr *th = data + (meta->l4off & L4OFF_MASK);
+	struct tcphdr *th;
+	__u16 proto;
+	int l3off;
 
+	l3off = vlan_walk(data, end, &proto);
+	if (l3off < 0)
+		return -1;
+	th = data + ((l3off + meta->l4_from_l3) & L4OFF_MASK);
 	if ((void *)(th + 1) > end)
 		return -1;
 	if (!(meta->flags & SGATE_META_IPV6)) {
-		struct iphdr *iph = data + (meta->l3off & L3OFF_MASK);
+		struct iphdr *iph = data + (l3off & L3OFF_MASK);
 
 		if ((void *)(iph + 1) > end)
 			return -1;
@@ -51,7 +61,7 @@ static __always_inline int meta_flow(struct __sk_buff *skb,
 		f->saddr[0] = iph->saddr;
 		f->daddr[0] = iph->daddr;
 	} else {
-		struct ipv6hdr *ip6h = data + (meta->l3off & L3OFF_MASK);
+		struct ipv6hdr *ip6h = data + (l3off & L3OFF_MASK);
 
 		if ((void *)(ip6h + 1) > end)
 			return -1;
@@ -91,9 +101,7 @@ static __always_inline int handoff(struct __sk_buff *skb,
 	__u32 size;
 	int err;
 
-	if (!cfg)
-		return TC_ACT_SHOT;
-	if (meta_flow(skb, meta, &f))
+	if (!cfg || meta_flow(skb, meta, &f))
 		return tc_count_err(-1);
 	size = flow_tuple(&f, &t);
 	skc = bpf_skc_lookup_tcp(skb, &t, size, BPF_F_CURRENT_NETNS, 0);

@@ -2,25 +2,40 @@
 /*
  * The XDP parser: from the Ethernet header down to the TCP header, one layer
  * at a time, deciding on the way whether the frame is the gate's to judge.
- * Documentation/datapath.md lists every verdict taken here.
+ *
+ * The rule: a frame that is not TCP, is not to a protected port, or is not for
+ * this host (local.h) passes untouched.  A frame that could be TCP to a
+ * protected port of this host, but that the gate cannot see far enough into to
+ * judge (a VLAN or IPv6 extension chain deeper than it walks, a first fragment
+ * that cuts off the ports), is dropped.  Documentation/datapath.md lists every
+ * verdict taken here.
  */
 #ifndef SGATE_BPF_PARSE_H
 #define SGATE_BPF_PARSE_H
 
 #include "wire.h"
 #include "gate.h"
+#include "local.h"
 
 enum {
-	IPV6_EXT_MAX = 4,
+	/*
+	 * IPv6 extension headers walked before TCP: more than any sane chain
+	 * has (RFC 8200 section 4.1 orders at most seven), fewer than a
+	 * verifier budget would mind.
+	 */
+	IPV6_EXT_MAX = 8,
 	/*
 	 * Where a TCP header may start: the parser's furthest is 22 (two VLAN
-	 * tags) + 40 + 4 extension headers of 2048 bytes = 8254, so every
-	 * offset it computes fits this mask, which bounds packet pointers for
-	 * the verifier.
+	 * tags) + 40 + 8 extension headers of at most 2048 bytes = 16446, so
+	 * every offset it computes fits this mask, which bounds packet
+	 * pointers for the verifier.
 	 */
-	L4OFF_MASK = 0x3fff,
+	L4OFF_MASK = 0x7fff,
 	/* Where an IP header may start: at most two VLAN tags in. */
 	L3OFF_MASK = 0x1f,
+	/* IP lengths above this are GRO/BIG TCP super-packets (length 0). */
+	IP_MAX_LEN = 0xffff,
+	TCP_PORTS_LEN = 4,
 };
 
 /* Where the headers are, and what the parser learned on the way. */
@@ -32,6 +47,7 @@ struct pkt {
 	__u8 first_fragment;
 	__u8 flags;		/* TCP flags byte */
 	__u8 doff;		/* TCP header length in bytes */
+	__u64 now;		/* the coarse clock, read once per segment */
 	struct sgate_flow flow;
 };
 
@@ -45,22 +61,27 @@ static __always_inline bool pkt_sane(const struct pkt *p)
 
 /*
  * Each layer returns 0 to go on to the next, or -1 once it has counted the
- * frame as not the gate's (a pass) or, past the port check, as a drop.
+ * frame, with the verdict in *verdict.
  */
+static __always_inline int stop(enum sgate_stat stat, int *verdict, int action)
+{
+	count(stat);
+	*verdict = action;
+	return -1;
+}
 
 /*
  * Ethernet and up to two 802.1Q/802.1ad tags: returns where the IP header
- * starts, and the EtherType in *proto.
+ * starts, with the EtherType in *proto; -1 for a frame cut short inside
+ * them, -2 for a deeper stack of tags than the gate walks.
  */
-static __always_inline int parse_l2(void *data, void *end, __u16 *proto)
+static __always_inline int vlan_walk(void *data, void *end, __u16 *proto)
 {
 	struct ethhdr *eth = data;
 	__u32 off = ETH_HLEN, i;
 
-	if ((void *)(eth + 1) > end) {
-		count(SGATE_STAT_PASS_NOT_IP);
+	if ((void *)(eth + 1) > end)
 		return -1;
-	}
 	*proto = eth->h_proto;
 #pragma unroll
 	for (i = 0; i < VLAN_MAX_DEPTH; i++) {
@@ -68,69 +89,73 @@ static __always_inline int parse_l2(void *data, void *end, __u16 *proto)
 
 		if (*proto != bpf_htons(ETH_P_8021Q) &&
 		    *proto != bpf_htons(ETH_P_8021AD))
-			break;
-		if ((void *)(vh + 1) > end) {
-			count(SGATE_STAT_PASS_NOT_IP);
+			return off;
+		if ((void *)(vh + 1) > end)
 			return -1;
-		}
 		*proto = vh->h_vlan_encapsulated_proto;
 		off += VLAN_HLEN;
 	}
+	if (*proto == bpf_htons(ETH_P_8021Q) ||
+	    *proto == bpf_htons(ETH_P_8021AD))
+		return -2;
 	return off;
 }
 
+/*
+ * The end of the IP payload for an IP length field @len counted from @from:
+ * the frame's end for a GRO super-packet (length 0 in a frame too long for a
+ * 16-bit length, as generic XDP sees them), 0 for a length the frame does
+ * not hold.
+ */
+static __always_inline __u32 ip_end(__u32 from, __u32 len, __u32 frame)
+{
+	if (!len && frame - from > IP_MAX_LEN)
+		return frame;
+	return from + len <= frame ? from + len : 0;
+}
+
 static __always_inline int parse_ipv4(void *data, void *end, __u32 off,
-				      struct pkt *p)
+				      struct pkt *p, int *verdict)
 {
 	struct iphdr *iph = data + off;
-	__u32 ihl, tot, frame = end - data;
+	__u32 ihl, frame = end - data;
 
-	if ((void *)(iph + 1) > end || iph->version != 4 || iph->ihl < 5) {
-		count(SGATE_STAT_PASS_TRUNCATED);
-		return -1;
-	}
-	if (iph->protocol != IPPROTO_TCP_NR) {
-		count(SGATE_STAT_PASS_NOT_TCP);
-		return -1;
-	}
-	if (iph->frag_off & bpf_htons(IP_OFFSET)) {
-		count(SGATE_STAT_PASS_FRAGMENT);
-		return -1;
-	}
+	/* The stack drops these too. */
+	if ((void *)(iph + 1) > end || iph->version != 4 || iph->ihl < 5)
+		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
+	if (iph->protocol != IPPROTO_TCP_NR)
+		return stop(SGATE_STAT_PASS_NOT_TCP, verdict, XDP_PASS);
+	if (iph->frag_off & bpf_htons(IP_OFFSET))
+		return stop(SGATE_STAT_PASS_FRAGMENT, verdict, XDP_PASS);
 	p->first_fragment = !!(iph->frag_off & bpf_htons(IP_MF));
 	ihl = iph->ihl * 4;
-	tot = bpf_ntohs(iph->tot_len);
 	p->ipv6 = 0;
 	p->l4off = off + ihl;
-	p->l4end = off + tot;
+	p->l4end = ip_end(off, bpf_ntohs(iph->tot_len), frame);
+	if (p->l4end && p->l4end < p->l4off)
+		p->l4end = 0;	/* judged once we know the port */
 	p->flow.ipv6 = 0;
 	p->flow.saddr[0] = iph->saddr;
 	p->flow.daddr[0] = iph->daddr;
-	if (tot < ihl || p->l4end > frame)
-		p->l4end = 0;	/* judged once we know the port */
 	return 0;
 }
 
 /* The IPv6 header and up to IPV6_EXT_MAX extension headers before TCP. */
 static __always_inline int parse_ipv6(void *data, void *end, __u32 off,
-				      struct pkt *p)
+				      struct pkt *p, int *verdict)
 {
 	struct ipv6hdr *ip6h = data + off;
 	__u32 i, frame = end - data;
 	__u8 nexthdr;
 
-	if ((void *)(ip6h + 1) > end || ip6h->version != 6) {
-		count(SGATE_STAT_PASS_TRUNCATED);
-		return -1;
-	}
+	if ((void *)(ip6h + 1) > end || ip6h->version != 6)
+		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
 	p->ipv6 = 1;
 	p->flow.ipv6 = 1;
 	__builtin_memcpy(p->flow.saddr, &ip6h->saddr, 16);
 	__builtin_memcpy(p->flow.daddr, &ip6h->daddr, 16);
 	off += IPV6_HLEN;
-	p->l4end = off + bpf_ntohs(ip6h->payload_len);
-	if (p->l4end > frame)
-		p->l4end = 0;
+	p->l4end = ip_end(off, bpf_ntohs(ip6h->payload_len), frame);
 	nexthdr = ip6h->nexthdr;
 	p->first_fragment = 0;
 #pragma unroll
@@ -138,81 +163,123 @@ static __always_inline int parse_ipv6(void *data, void *end, __u32 off,
 		__u8 *ext = data + off;
 
 		if (nexthdr != NEXTHDR_HOP && nexthdr != NEXTHDR_ROUTING &&
-		    nexthdr != NEXTHDR_DEST && nexthdr != NEXTHDR_FRAGMENT)
+		    nexthdr != NEXTHDR_DEST && nexthdr != NEXTHDR_FRAGMENT &&
+		    nexthdr != NEXTHDR_AUTH)
 			break;
-		if ((void *)(ext + 8) > end) {
-			count(SGATE_STAT_PASS_TRUNCATED);
-			return -1;
-		}
+		/* The stack drops a chain it cannot read to its end. */
+		if ((void *)(ext + 8) > end)
+			return stop(SGATE_STAT_DROP_MALFORMED, verdict,
+				    XDP_DROP);
 		if (nexthdr == NEXTHDR_FRAGMENT) {
 			__u16 fo = bpf_ntohs(*(__u16 *)(ext + 2));
 
-			if (fo & IPV6_FRAG_OFFSET) {
-				count(SGATE_STAT_PASS_FRAGMENT);
-				return -1;
-			}
+			if (fo & IPV6_FRAG_OFFSET)
+				return stop(SGATE_STAT_PASS_FRAGMENT, verdict,
+					    XDP_PASS);
 			/* Any header with M set makes a first fragment. */
 			p->first_fragment |= fo & IPV6_FRAG_MORE;
 			nexthdr = ext[0];
 			off += IPV6_FRAG_HLEN;
+		} else if (nexthdr == NEXTHDR_AUTH) {
+			nexthdr = ext[0];
+			off += (ext[1] + 2) * 4;
 		} else {
 			nexthdr = ext[0];
 			off += (ext[1] + 1) * 8;
 		}
 	}
-	if (nexthdr != IPPROTO_TCP_NR) {
-		count(SGATE_STAT_PASS_NOT_TCP);
-		return -1;
+	if (nexthdr == NEXTHDR_HOP || nexthdr == NEXTHDR_ROUTING ||
+	    nexthdr == NEXTHDR_DEST || nexthdr == NEXTHDR_FRAGMENT ||
+	    nexthdr == NEXTHDR_AUTH) {
+		/* Deeper than the gate walks: TCP may follow. */
+		p->l4off = 0;
+		return 0;
 	}
+	if (nexthdr != IPPROTO_TCP_NR)
+		return stop(SGATE_STAT_PASS_NOT_TCP, verdict, XDP_PASS);
 	p->l4off = off;
 	return 0;
 }
 
 /*
- * The TCP header: a segment to a port that is not protected passes; one to a
- * protected port is the gate's from here on, and dropped if broken.
+ * A segment whose port the gate cannot see: dropped if it is for this host,
+ * since it could be for a protected port; the stack's business otherwise.
  */
-static __always_inline int parse_tcp(void *data, void *end,
+static __always_inline int unjudged(struct xdp_md *ctx,
+				    const struct sgate_config *cfg,
+				    struct pkt *p, int *verdict)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+
+	if ((void *)((struct ethhdr *)data + 1) > end)
+		return stop(SGATE_STAT_DROP_INTERNAL, verdict, XDP_DROP);
+	if (for_this_host(ctx, cfg, data, &p->flow, false, p->now) !=
+	    LOCAL_OURS)
+		return stop(SGATE_STAT_PASS_NOT_LOCAL, verdict, XDP_PASS);
+	return stop(SGATE_STAT_DROP_UNJUDGED, verdict, XDP_DROP);
+}
+
+/*
+ * The TCP header: a segment to a port that is not protected, or not for this
+ * host, passes; one to a protected port of this host is the gate's from
+ * here on, and dropped if broken.
+ */
+static __always_inline int parse_tcp(struct xdp_md *ctx,
 				     const struct sgate_config *cfg,
 				     struct pkt *p, int *verdict)
 {
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
 	struct tcphdr *th;
+	__u8 *ports;
+	int local;
 
-	if (p->l4off > L4OFF_MASK) {	/* cannot happen, see L4OFF_MASK */
-		count(SGATE_STAT_PASS_TRUNCATED);
-		return -1;
+	/* A cookie needs only a coarse clock, and the coarse one is cheap. */
+	p->now = bpf_ktime_get_coarse_ns();
+	if (!p->l4off || p->l4off > L4OFF_MASK)
+		return unjudged(ctx, cfg, p, verdict);
+	ports = data + (p->l4off & L4OFF_MASK);
+	if ((void *)(ports + TCP_PORTS_LEN) > end ||
+	    (p->l4end && p->l4off + TCP_PORTS_LEN > p->l4end)) {
+		/* The stack drops a short segment but reassembles a fragment. */
+		if (p->first_fragment)
+			return unjudged(ctx, cfg, p, verdict);
+		p->flow.sport = 0;
+		p->flow.dport = 0;
+		if (for_this_host(ctx, cfg, data, &p->flow, false, p->now) !=
+		    LOCAL_OURS)
+			return stop(SGATE_STAT_PASS_NOT_LOCAL, verdict,
+				    XDP_PASS);
+		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
 	}
-	th = data + (p->l4off & L4OFF_MASK);
-	if ((void *)(th + 1) > end) {
-		count(SGATE_STAT_PASS_TRUNCATED);
-		return -1;
-	}
-	if (!port_protected(cfg, th->dest)) {
-		count(SGATE_STAT_PASS_NOT_PROTECTED);
-		return -1;
-	}
-
-	*verdict = XDP_DROP;
-	if (p->first_fragment) {
-		count(SGATE_STAT_DROP_FRAGMENT);
-		return -1;
-	}
-	p->doff = th->doff * 4;
-	p->flags = ((__u8 *)th)[TCP_FLAGS_BYTE];
-	if (!p->l4end || p->doff < TCP_HLEN ||
-	    p->l4off + p->doff > p->l4end) {
-		count(SGATE_STAT_DROP_MALFORMED);
-		return -1;
-	}
+	th = (struct tcphdr *)ports;
 	p->flow.sport = th->source;
 	p->flow.dport = th->dest;
+	if (!port_protected(cfg, th->dest))
+		return stop(SGATE_STAT_PASS_NOT_PROTECTED, verdict, XDP_PASS);
+
+	local = for_this_host(ctx, cfg, data, &p->flow, true, p->now);
+	if (local == LOCAL_NOT_LOCAL)
+		return stop(SGATE_STAT_PASS_NOT_LOCAL, verdict, XDP_PASS);
+	if (local == LOCAL_NO_LISTENER)
+		return stop(SGATE_STAT_PASS_NO_LISTENER, verdict, XDP_PASS);
+
+	if (p->first_fragment)
+		return stop(SGATE_STAT_DROP_FRAGMENT, verdict, XDP_DROP);
+	if ((void *)(th + 1) > end || !p->l4end)
+		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
+	p->doff = th->doff * 4;
+	p->flags = ((__u8 *)th)[TCP_FLAGS_BYTE];
+	if (p->doff < TCP_HLEN || p->l4off + p->doff > p->l4end)
+		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
 	return 0;
 }
 
 /*
  * Returns -1 when the frame is not for us or is dropped (counted, verdict in
- * *verdict), 0 when p describes a TCP segment to a protected port whose
- * headers are sane.
+ * *verdict), 0 when p describes a TCP segment to a protected port of this
+ * host whose headers are sane.
  */
 static __always_inline int parse(struct xdp_md *ctx,
 				 const struct sgate_config *cfg, struct pkt *p,
@@ -223,22 +290,26 @@ static __always_inline int parse(struct xdp_md *ctx,
 	__u16 proto;
 	int off, err;
 
-	*verdict = XDP_PASS;
-	off = parse_l2(data, end, &proto);
-	if (off < 0)
-		return -1;
-	p->l3off = off;
-	if (proto == bpf_htons(ETH_P_IP)) {
-		err = parse_ipv4(data, end, off, p);
-	} else if (proto == bpf_htons(ETH_P_IPV6) && sgate_ipv6_enabled) {
-		err = parse_ipv6(data, end, off, p);
-	} else {
-		count(SGATE_STAT_PASS_NOT_IP);
-		return -1;
+	off = vlan_walk(data, end, &proto);
+	if (off == -1)
+		return stop(SGATE_STAT_PASS_NOT_IP, verdict, XDP_PASS);
+	if (off < 0) {
+		/* Any protocol may be inside, to any address. */
+		if (!mac_is_ours(cfg, data))
+			return stop(SGATE_STAT_PASS_NOT_LOCAL, verdict,
+				    XDP_PASS);
+		return stop(SGATE_STAT_DROP_UNJUDGED, verdict, XDP_DROP);
 	}
+	p->l3off = off;
+	if (proto == bpf_htons(ETH_P_IP))
+		err = parse_ipv4(data, end, off, p, verdict);
+	else if (proto == bpf_htons(ETH_P_IPV6) && sgate_ipv6_enabled)
+		err = parse_ipv6(data, end, off, p, verdict);
+	else
+		return stop(SGATE_STAT_PASS_NOT_IP, verdict, XDP_PASS);
 	if (err)
 		return -1;
-	return parse_tcp(data, end, cfg, p, verdict);
+	return parse_tcp(ctx, cfg, p, verdict);
 }
 
 #endif /* SGATE_BPF_PARSE_H */

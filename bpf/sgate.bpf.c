@@ -6,6 +6,7 @@
  *   gate.h     maps, loader switches, counters, lookups every path shares
  *   wire.h     header and option constants, the checksum fold
  *   parse.h    Ethernet to TCP, one layer at a time: is the frame ours?
+ *   local.h    is it for this host: our MAC, a local address, a listener?
  *   syn.h      SYN -> cookie SYN-ACK in place, XDP_TX, nothing stored
  *   ack.h      final ACK -> cookie verified, options into XDP metadata
  *   handoff.h  TC: metadata -> bpf_sk_assign_tcp_reqsk()
@@ -33,8 +34,11 @@ int sgate_xdp(struct xdp_md *ctx)
 	int verdict;
 
 	cfg = gate_config();
-	if (!cfg || !cfg->epoch_ns)
-		return XDP_PASS;	/* not configured yet: stay out of the way */
+	if (!cfg || !cfg->epoch_ns) {
+		/* Not configured yet: stay out of the way. */
+		count(SGATE_STAT_PASS_UNCONFIGURED);
+		return XDP_PASS;
+	}
 	if (parse(ctx, cfg, &p, &verdict))
 		return verdict;
 

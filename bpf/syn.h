@@ -131,7 +131,7 @@ struct synack {
 	__u32 client_isn;
 	__u32 client_tsval;
 	__u32 ts_ok;
-	__u32 tsval;		/* our TSval: the coarse clock in ~ms */
+	__u32 tsval;		/* our TSval: the coarse clock in ~ms, offset */
 };
 
 /*
@@ -177,7 +177,7 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 		}
 	}
 	if (reply < frame && bpf_xdp_adjust_tail(ctx, -(int)(frame - reply)))
-		return XDP_DROP;
+		return drop_internal();
 	optlen = synack_optlen(&co, with_mss);
 	tcplen = TCP_HLEN + optlen;
 
@@ -216,7 +216,7 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 	eth = data;
 	ip = data + l3off;
 	if ((void *)(eth + 1) > end || (void *)(ip + IPV6_HLEN / 4) > end)
-		return XDP_DROP;
+		return drop_internal();
 	if (!p->ipv6) {
 		__u32 w0 = bpf_htonl(IPV4_VER_IHL_WORD | (l3len + tcplen));
 		__u32 w1 = bpf_htonl(IP_DF);
@@ -264,11 +264,14 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 	return XDP_TX;
 }
 
-/* The cookie for this SYN, from the module or from the map's key ring. */
+/*
+ * The cookie for this SYN, and our TSval offset for the connection, from the
+ * module or from the map's key ring.
+ */
 static __always_inline int make_cookie(struct xdp_md *ctx, const struct pkt *p,
 				       const struct sgate_config *cfg,
-				       __u64 now, __u32 optbits, __u8 ts_ok,
-				       struct synack *r)
+				       __u32 optbits, __u8 ts_ok,
+				       struct synack *r, __u32 *ts_off)
 {
 	const struct sgate_siphash_key *key;
 	const struct sgate_keyring *ring;
@@ -286,15 +289,16 @@ static __always_inline int make_cookie(struct xdp_md *ctx, const struct pkt *p,
 		if (made < 0)
 			return -1;
 		r->cookie = (__u32)made;
+		*ts_off = (__u32)(made >> 32);
 		return 0;
 	}
 	ring = keyring();
-	epoch = now / cfg->epoch_ns;
+	epoch = p->now / cfg->epoch_ns;
 	key = ring ? sgate_keyring_key_for(ring, epoch) : NULL;
 	if (!key)
 		return -1;
 	r->cookie = sgate_cookie_make(key, &p->flow, r->client_isn, epoch,
-				      optbits, ts_ok);
+				      optbits, ts_ok, ts_off);
 	return 0;
 }
 
@@ -312,15 +316,14 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 	struct synack r;
 	struct ethhdr *eth = data;
 	struct tcphdr *th;
-	__u32 optbits;
-	__u64 now;
+	__u32 optbits, ts_off;
 	__u8 ts_ok;
 
 	if (!p || !cfg || !pkt_sane(p))
-		return XDP_DROP;
+		return drop_internal();
 	th = data + (p->l4off & L4OFF_MASK);
 	if ((void *)(eth + 1) > end || (void *)(th + 1) > end)
-		return XDP_DROP;
+		return drop_internal();
 	if (p->flags & (TCP_FIN | TCP_RST)) {
 		count(SGATE_STAT_DROP_MALFORMED);
 		return XDP_DROP;
@@ -330,9 +333,6 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 		return XDP_DROP;
 	}
 	r.client_isn = bpf_ntohl(th->seq);
-	/* One clock read serves the epoch and our TSval. */
-	now = bpf_ktime_get_coarse_ns();
-	r.tsval = (__u32)(now >> 20);
 
 	if (!linux_syn_options(ctx, p, &w))
 		walk_options(ctx, p, &w);
@@ -341,10 +341,12 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 	optbits = sgate_cookie_encode_opts(&w.offer,
 					   p->ipv6 ? cfg->mss_v6 : cfg->mss_v4,
 					   cfg->features, p->ipv6, &ts_ok);
-	if (make_cookie(ctx, p, cfg, now, optbits, ts_ok, &r)) {
+	if (make_cookie(ctx, p, cfg, optbits, ts_ok, &r, &ts_off)) {
 		count(SGATE_STAT_DROP_NO_KEY);
 		return XDP_DROP;
 	}
+	/* One clock read serves the epoch and our TSval. */
+	r.tsval = (__u32)(p->now >> 20) + ts_off;
 	r.client_tsval = w.offer.tsval;
 	r.ts_ok = ts_ok;
 	return send_synack(ctx, p, cfg, &r);

@@ -30,6 +30,7 @@ enum {
 	NEXTHDR_ROUTING = 43,
 	NEXTHDR_FRAGMENT = 44,
 	NEXTHDR_DEST = 60,
+	NEXTHDR_AUTH = 51,
 	IPV6_FRAG_HLEN = 8,
 	IPV6_FRAG_OFFSET = 0xfff8,	/* fragment offset, in 8-octet units << 3 */
 	IPV6_FRAG_MORE = 0x0001,

@@ -15,13 +15,17 @@
 
 #include "sgate.h"
 
-/* Returns the cookie (0 .. 2^32 - 1) or a negative errno. */
+/*
+ * Returns the cookie in bits 0..31 and our TSval offset for the connection in
+ * bits 32..62 (sgate_cookie_ts_off(), less its top bit), or a negative errno.
+ */
 static s64 sgate_make(const struct net *net, const struct sgate_mac_req *req)
 {
 	struct sgate_net *sn = sgate_pernet(net);
 	const struct sgate_siphash_key *key;
 	const struct sgate_ring *ring;
 	s64 ret = -ENOKEY;
+	u32 cookie, ts_off;
 	u64 epoch;
 
 	rcu_read_lock();
@@ -29,10 +33,13 @@ static s64 sgate_make(const struct net *net, const struct sgate_mac_req *req)
 	if (ring) {
 		epoch = sgate_ring_epoch(ring, ktime_get_coarse_ns());
 		key = sgate_keyring_key_for(&ring->kr, epoch);
-		if (key)
-			ret = sgate_cookie_make(key, &req->flow,
-						req->client_isn, epoch,
-						req->optbits, req->ts_ok);
+		if (key) {
+			cookie = sgate_cookie_make(key, &req->flow,
+						   req->client_isn, epoch,
+						   req->optbits, req->ts_ok,
+						   &ts_off);
+			ret = (s64)(ts_off & S32_MAX) << 32 | cookie;
+		}
 	}
 	rcu_read_unlock();
 	this_cpu_inc(sn->stats->made);

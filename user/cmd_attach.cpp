@@ -141,6 +141,7 @@ sgate_config gate_config_for(const Invocation &inv, const std::string &device,
 	GateParams params;
 	params.ports = inv.ports;
 	params.mtu = device_mtu(device);
+	params.mac = device_mac(device);
 	params.mss_cap = inv.mss;
 	params.key_period_seconds = epoch_seconds;
 	params.host = read_host_tcp_settings();

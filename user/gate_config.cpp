@@ -66,6 +66,7 @@ sgate_config make_gate_config(const GateParams &params)
 	config.syn_window = syn_window_for(mss);
 	config.rcv_wscale = rcv_wscale_for(params.host);
 	config.epoch_ns = params.key_period_seconds * kNsPerSecond;
+	std::copy(params.mac.begin(), params.mac.end(), config.mac);
 	std::copy(params.ports.begin(), params.ports.end(), config.ports);
 	return config;
 }

@@ -3,6 +3,7 @@
 // looks like one the stack answered itself.  Pure computation, unit-tested.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -20,6 +21,8 @@ struct HostTcpSettings {
 	std::uint64_t tcp_rmem_max = 0;  // net.ipv4.tcp_rmem[2]
 	std::uint64_t core_rmem_max = 0; // net.core.rmem_max
 };
+
+using MacAddress = std::array<std::uint8_t, 6>;
 
 struct MssPair {
 	__u16 v4;
@@ -45,6 +48,7 @@ __u32 features_for(const HostTcpSettings &host);
 struct GateParams {
 	PortBitmap ports{};
 	unsigned mtu = 1500;
+	MacAddress mac{};
 	std::optional<unsigned> mss_cap;
 	unsigned key_period_seconds = SGATE_DEFAULT_EPOCH_SECONDS;
 	HostTcpSettings host;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -51,6 +52,23 @@ unsigned device_mtu(const std::string &device)
 		throw Failure(Exit::failure,
 		              "cannot read the MTU of " + device + ": " + errno_text(errno));
 	return static_cast<unsigned>(ifr.ifr_mtu);
+}
+
+MacAddress device_mac(const std::string &device)
+{
+	UniqueFd sock(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	ifreq ifr{};
+	std::strncpy(ifr.ifr_name, device.c_str(), IFNAMSIZ - 1);
+	if (!sock || ioctl(sock.get(), SIOCGIFHWADDR, &ifr))
+		throw Failure(Exit::failure, "cannot read the MAC address of " + device + ": " +
+		                                     errno_text(errno));
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		throw Failure(Exit::failure, device + " is not an Ethernet device (hardware type " +
+		                                     std::to_string(ifr.ifr_hwaddr.sa_family) +
+		                                     "): sgate reads Ethernet frames only");
+	MacAddress mac;
+	std::memcpy(mac.data(), ifr.ifr_hwaddr.sa_data, mac.size());
+	return mac;
 }
 
 void require_kernel_support()

@@ -20,6 +20,9 @@ unsigned device_index(const std::string &device);
 
 unsigned device_mtu(const std::string &device);
 
+// The device's MAC address; a device that is not Ethernet is refused.
+MacAddress device_mac(const std::string &device);
+
 // BTF and bpf_sk_assign_tcp_reqsk() (Exit::kernel_unsupported).
 void require_kernel_support();
 

@@ -11,7 +11,7 @@
 #include "cookie.h"
 
 enum {
-	SGATE_ABI_VERSION = 1,
+	SGATE_ABI_VERSION = 2,
 	SGATE_PORT_WORDS = 65536 / 32,
 	/* Meta written by XDP for a verified final ACK; TC trusts nothing else. */
 	SGATE_META_MAGIC = 0x53474d31,	/* "SGM1" */
@@ -31,6 +31,12 @@ struct sgate_config {
 	__u16 syn_window;	/* window in our SYN-ACK (never scaled) */
 	__u8 rcv_wscale;	/* our window scale, as the stack would pick it */
 	__u8 pad[1];
+	/*
+	 * The device's MAC address: a frame sent to another one (promiscuous
+	 * mode, a bridge or macvlan port) is not for this host's stack.
+	 */
+	__u8 mac[6];
+	__u8 pad2[2];
 	__u64 epoch_ns;		/* epoch length; 0 = not configured */
 	__u32 ports[SGATE_PORT_WORDS];	/* bitmap of protected TCP ports */
 };
@@ -54,7 +60,11 @@ struct sgate_mac_req {
 	__u32 ts_ok;
 };
 
-/* Data written by XDP in front of a verified final ACK, read by TC. */
+/*
+ * Data written by XDP in front of a verified final ACK, read by TC.  Offsets
+ * are relative to the IP header: the stack may strip VLAN tags between XDP
+ * and TC, so where the IP header starts is found again at TC.
+ */
 struct sgate_meta {
 	__u32 magic;
 	__u32 tsval;		/* the ACK's TSval, TSecr */
@@ -62,8 +72,8 @@ struct sgate_meta {
 	__u16 mss;
 	__u8 snd_wscale;
 	__u8 flags;		/* enum sgate_meta_flag */
-	__u16 l3off;		/* where XDP found the IP and TCP headers */
-	__u16 l4off;
+	__u16 l4_from_l3;	/* the TCP header's offset from the IP header's */
+	__u16 pad;
 };
 
 enum sgate_meta_flag {
@@ -76,41 +86,52 @@ enum sgate_meta_flag {
 
 /*
  * Per-CPU array map "sgate_stats", one entry of SGATE_STAT_MAX counters.
- * Every packet the programs see is counted exactly once per program under the
- * decision taken (XDP_*, TC_*).  Names are in sgate_stat_name().
+ * Every frame a program sees is counted exactly once by that program, under
+ * the decision taken; Documentation/datapath.md gives each decision's rule.
+ * Not counted: nothing.  (A lookup of the config or counter map, an array
+ * of one entry, cannot fail once the programs are loaded.)
  */
+#define SGATE_STATS(X)							\
+	/* XDP: not the gate's to judge, passed untouched. */		\
+	X(PASS_NOT_IP, "pass_not_ip")					\
+	X(PASS_NOT_TCP, "pass_not_tcp")					\
+	X(PASS_NOT_PROTECTED, "pass_not_protected")			\
+	X(PASS_FRAGMENT, "pass_fragment")				\
+	X(PASS_NOT_LOCAL, "pass_not_local")				\
+	X(PASS_NO_LISTENER, "pass_no_listener")				\
+	X(PASS_OTHER_FLAGS, "pass_other_flags")				\
+	X(PASS_ESTABLISHED, "pass_established")				\
+	X(PASS_UNCONFIGURED, "pass_unconfigured")			\
+	/* XDP: SYN answered. */					\
+	X(SYN_ANSWERED, "syn_answered")					\
+	X(SYN_ANSWERED_NO_MSS, "syn_answered_no_mss")			\
+	/* XDP: final ACK. */						\
+	X(COOKIE_VALID, "cookie_valid")					\
+	X(COOKIE_BAD_MAC, "cookie_bad_mac")				\
+	X(COOKIE_STALE, "cookie_stale")					\
+	/* XDP: dropped. */						\
+	X(DROP_MALFORMED, "drop_malformed")				\
+	X(DROP_UNJUDGED, "drop_unjudged")				\
+	X(DROP_FRAGMENT, "drop_fragment")				\
+	X(DROP_BOGUS_SOURCE, "drop_bogus_source")			\
+	X(DROP_NO_ROOM, "drop_no_room")					\
+	X(DROP_NO_KEY, "drop_no_key")					\
+	X(DROP_NO_META, "drop_no_meta")					\
+	X(DROP_INTERNAL, "drop_internal")				\
+	/* TC ingress. */						\
+	X(TC_PASS, "tc_pass")						\
+	X(TC_HANDOFF, "tc_handoff")					\
+	X(TC_NO_LISTENER, "tc_no_listener")				\
+	X(TC_ERR_EINVAL, "tc_err_einval")				\
+	X(TC_ERR_ENOMEM, "tc_err_enomem")				\
+	X(TC_ERR_OTHER, "tc_err_other")
+
+#define SGATE_STAT_ENUM(id, name) SGATE_STAT_##id,
 enum sgate_stat {
-	/* XDP: passed without a look at the cookie. */
-	SGATE_STAT_PASS_NOT_IP,
-	SGATE_STAT_PASS_NOT_TCP,
-	SGATE_STAT_PASS_NOT_PROTECTED,
-	SGATE_STAT_PASS_FRAGMENT,	/* non-first fragment: no ports to see */
-	SGATE_STAT_PASS_TRUNCATED,	/* too short to see the ports */
-	SGATE_STAT_PASS_OTHER_FLAGS,	/* no SYN, no ACK (e.g. a bare RST) */
-	SGATE_STAT_PASS_ESTABLISHED,	/* ACK for a socket the stack has */
-	/* XDP: SYN answered. */
-	SGATE_STAT_SYN_ANSWERED,
-	SGATE_STAT_SYN_ANSWERED_NO_MSS,	/* no room to add MSS: left out */
-	/* XDP: final ACK. */
-	SGATE_STAT_COOKIE_VALID,
-	SGATE_STAT_COOKIE_BAD_MAC,
-	SGATE_STAT_COOKIE_STALE,
-	/* XDP: dropped for the packet's shape. */
-	SGATE_STAT_DROP_MALFORMED,	/* bad lengths, offsets or flag mix */
-	SGATE_STAT_DROP_FRAGMENT,	/* first fragment to a protected port */
-	SGATE_STAT_DROP_BOGUS_SOURCE,	/* multicast, broadcast, land, ... */
-	SGATE_STAT_DROP_NO_ROOM,	/* reply would not fit */
-	SGATE_STAT_DROP_NO_KEY,		/* ring has no key for this epoch */
-	SGATE_STAT_DROP_NO_META,	/* driver gave no metadata room */
-	/* TC ingress. */
-	SGATE_STAT_TC_PASS,		/* no sgate metadata: not ours */
-	SGATE_STAT_TC_HANDOFF,		/* request socket assigned */
-	SGATE_STAT_TC_NO_LISTENER,	/* passed on: the stack will RST */
-	SGATE_STAT_TC_ERR_EINVAL,	/* kernel refused the attributes */
-	SGATE_STAT_TC_ERR_ENOMEM,
-	SGATE_STAT_TC_ERR_OTHER,
+	SGATE_STATS(SGATE_STAT_ENUM)
 	SGATE_STAT_MAX,
 };
+#undef SGATE_STAT_ENUM
 
 struct sgate_stats {
 	__u64 count[SGATE_STAT_MAX];
@@ -118,33 +139,12 @@ struct sgate_stats {
 
 static inline const char *sgate_stat_name(int i)
 {
+#define SGATE_STAT_CASE(id, name) case SGATE_STAT_##id: return name;
 	switch (i) {
-	case SGATE_STAT_PASS_NOT_IP: return "pass_not_ip";
-	case SGATE_STAT_PASS_NOT_TCP: return "pass_not_tcp";
-	case SGATE_STAT_PASS_NOT_PROTECTED: return "pass_not_protected";
-	case SGATE_STAT_PASS_FRAGMENT: return "pass_fragment";
-	case SGATE_STAT_PASS_TRUNCATED: return "pass_truncated";
-	case SGATE_STAT_PASS_OTHER_FLAGS: return "pass_other_flags";
-	case SGATE_STAT_PASS_ESTABLISHED: return "pass_established";
-	case SGATE_STAT_SYN_ANSWERED: return "syn_answered";
-	case SGATE_STAT_SYN_ANSWERED_NO_MSS: return "syn_answered_no_mss";
-	case SGATE_STAT_COOKIE_VALID: return "cookie_valid";
-	case SGATE_STAT_COOKIE_BAD_MAC: return "cookie_bad_mac";
-	case SGATE_STAT_COOKIE_STALE: return "cookie_stale";
-	case SGATE_STAT_DROP_MALFORMED: return "drop_malformed";
-	case SGATE_STAT_DROP_FRAGMENT: return "drop_fragment";
-	case SGATE_STAT_DROP_BOGUS_SOURCE: return "drop_bogus_source";
-	case SGATE_STAT_DROP_NO_ROOM: return "drop_no_room";
-	case SGATE_STAT_DROP_NO_KEY: return "drop_no_key";
-	case SGATE_STAT_DROP_NO_META: return "drop_no_meta";
-	case SGATE_STAT_TC_PASS: return "tc_pass";
-	case SGATE_STAT_TC_HANDOFF: return "tc_handoff";
-	case SGATE_STAT_TC_NO_LISTENER: return "tc_no_listener";
-	case SGATE_STAT_TC_ERR_EINVAL: return "tc_err_einval";
-	case SGATE_STAT_TC_ERR_ENOMEM: return "tc_err_enomem";
-	case SGATE_STAT_TC_ERR_OTHER: return "tc_err_other";
+	SGATE_STATS(SGATE_STAT_CASE)
 	default: return "unknown";
 	}
+#undef SGATE_STAT_CASE
 }
 
 #endif /* SGATE_ABI_H */

@@ -223,10 +223,15 @@ static __always_inline __u32 sgate_cookie_tag(__u32 optbits, __u8 ts_ok,
 	       (__u32)!!ipv6 << 7 | SGATE_COOKIE_VERSION << 8;
 }
 
-static __always_inline __u32
-sgate_cookie_mac(const struct sgate_siphash_key *key,
-		 const struct sgate_flow *f, __u32 client_isn, __u64 epoch,
-		 __u32 tag)
+/*
+ * SipHash-2-4 of the MAC input.  Its low SGATE_COOKIE_MAC_BITS bits are the
+ * MAC; its high 32 bits, which the MAC does not use, give our TSval offset
+ * for the connection (sgate_cookie_ts_off()).
+ */
+static __always_inline __u64
+sgate_cookie_hash(const struct sgate_siphash_key *key,
+		  const struct sgate_flow *f, __u32 client_isn, __u64 epoch,
+		  __u32 tag)
 {
 	__u64 ports_isn = (__u64)f->sport | (__u64)f->dport << 16 |
 			  (__u64)client_isn << 32;
@@ -237,7 +242,7 @@ sgate_cookie_mac(const struct sgate_siphash_key *key,
 		w[0] = (__u64)f->saddr[0] | (__u64)f->daddr[0] << 32;
 		w[1] = ports_isn;
 		w[2] = tail;
-		return sgate_siphash_words(key, w, 3) & SGATE_COOKIE_MAC_MASK;
+		return sgate_siphash_words(key, w, 3);
 	}
 	w[0] = (__u64)f->saddr[0] | (__u64)f->saddr[1] << 32;
 	w[1] = (__u64)f->saddr[2] | (__u64)f->saddr[3] << 32;
@@ -245,27 +250,54 @@ sgate_cookie_mac(const struct sgate_siphash_key *key,
 	w[3] = (__u64)f->daddr[2] | (__u64)f->daddr[3] << 32;
 	w[4] = ports_isn;
 	w[5] = tail;
-	return sgate_siphash_words(key, w, 6) & SGATE_COOKIE_MAC_MASK;
+	return sgate_siphash_words(key, w, 6);
 }
 
 /*
- * A BPF program may route every MAC through one function of its own, so the
+ * A BPF program may route every hash through one function of its own, so the
  * verifier checks SipHash once instead of once per path.
  */
-#ifndef SGATE_COOKIE_MAC
-#define SGATE_COOKIE_MAC sgate_cookie_mac
+#ifndef SGATE_COOKIE_HASH
+#define SGATE_COOKIE_HASH sgate_cookie_hash
 #endif
 
 static __always_inline __u32
+sgate_cookie_mac(const struct sgate_siphash_key *key,
+		 const struct sgate_flow *f, __u32 client_isn, __u64 epoch,
+		 __u32 tag)
+{
+	return SGATE_COOKIE_HASH(key, f, client_isn, epoch, tag) &
+	       SGATE_COOKIE_MAC_MASK;
+}
+
+/*
+ * Our TSval is a clock: the same clock for every connection would tell anyone
+ * the host's uptime and relate its connections to each other, so each
+ * connection's TSvals start from an offset keyed like its cookie.  The stack
+ * continues from the TSval the final ACK echoes, so the offset needs no
+ * state to survive the hand-off.
+ */
+static __always_inline __u32 sgate_cookie_ts_off(__u64 hash)
+{
+	return (__u32)(hash >> 32);
+}
+
+/* The cookie for a SYN, and in *@ts_off (if not NULL) our TSval offset. */
+static __always_inline __u32
 sgate_cookie_make(const struct sgate_siphash_key *key,
 		  const struct sgate_flow *f, __u32 client_isn, __u64 epoch,
-		  __u32 optbits, __u8 ts_ok)
+		  __u32 optbits, __u8 ts_ok, __u32 *ts_off)
 {
+	__u64 hash = SGATE_COOKIE_HASH(key, f, client_isn, epoch,
+				       sgate_cookie_tag(optbits, ts_ok,
+							f->ipv6));
+
+	if (ts_off)
+		*ts_off = sgate_cookie_ts_off(hash);
 	return (__u32)(epoch & SGATE_COOKIE_EPOCH_MASK)
 			<< SGATE_COOKIE_EPOCH_SHIFT |
 	       (optbits & SGATE_COOKIE_OPT_MASK) << SGATE_COOKIE_OPT_SHIFT |
-	       SGATE_COOKIE_MAC(key, f, client_isn, epoch,
-				sgate_cookie_tag(optbits, ts_ok, f->ipv6));
+	       ((__u32)hash & SGATE_COOKIE_MAC_MASK);
 }
 
 /*
@@ -306,7 +338,7 @@ sgate_cookie_check(const struct sgate_keyring *ring,
 	key = sgate_keyring_key_for(ring, epoch);
 	if (!key)
 		return SGATE_COOKIE_STALE;
-	if (SGATE_COOKIE_MAC(key, f, client_isn, epoch,
+	if (sgate_cookie_mac(key, f, client_isn, epoch,
 			     sgate_cookie_tag(optbits, ts_ok, f->ipv6)) !=
 	    (cookie & SGATE_COOKIE_MAC_MASK))
 		return SGATE_COOKIE_BAD_MAC;
