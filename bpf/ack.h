@@ -10,22 +10,7 @@
 #define SGATE_BPF_ACK_H
 
 #include "parse.h"
-
-/* Does the stack already have a non-listening socket for this flow? */
-static __always_inline bool stack_owns(struct xdp_md *ctx, const struct pkt *p)
-{
-	struct bpf_sock_tuple t = {};
-	struct bpf_sock *sk;
-	__u32 size = flow_tuple(&p->flow, &t);
-	bool owned;
-
-	sk = bpf_skc_lookup_tcp(ctx, &t, size, BPF_F_CURRENT_NETNS, 0);
-	if (!sk)
-		return false;
-	owned = sk->state != BPF_TCP_LISTEN;
-	bpf_sk_release(sk);
-	return owned;
-}
+#include "recent.h"
 
 /* The final ACK's timestamps, if it carries any: NOP NOP TS first. */
 static __always_inline void ack_timestamps(struct xdp_md *ctx,
@@ -120,7 +105,8 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 	th = data + (p->l4off & L4OFF_MASK);
 	if ((void *)(th + 1) > end)
 		return drop_internal();
-	if (stack_owns(ctx, p)) {
+	if (stack_holds(ctx, &p->flow)) {
+		recent_mark(&p->flow, p->now);
 		count(SGATE_STAT_PASS_ESTABLISHED);
 		return XDP_PASS;
 	}
@@ -146,6 +132,7 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 		count(SGATE_STAT_DROP_NO_META);
 		return XDP_DROP;
 	}
+	recent_mark(&p->flow, p->now);
 	count(SGATE_STAT_COOKIE_VALID);
 	return XDP_PASS;
 }

@@ -7,6 +7,7 @@
  *   wire.h     header and option constants, the checksum fold
  *   parse.h    Ethernet to TCP, one layer at a time: is the frame ours?
  *   local.h    is it for this host: our MAC, a local address, a listener?
+ *   recent.h   which 4-tuples the stack may still hold a socket for
  *   syn.h      SYN -> cookie SYN-ACK in place, XDP_TX, nothing stored
  *   ack.h      final ACK -> cookie verified, options into XDP metadata
  *   handoff.h  TC: metadata -> bpf_sk_assign_tcp_reqsk()

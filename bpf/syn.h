@@ -7,6 +7,7 @@
 #define SGATE_BPF_SYN_H
 
 #include "parse.h"
+#include "recent.h"
 
 enum {
 	REPLY_TTL = 64,
@@ -331,6 +332,11 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 	if (bogus_source(eth, &p->flow)) {
 		count(SGATE_STAT_DROP_BOGUS_SOURCE);
 		return XDP_DROP;
+	}
+	/* A 4-tuple the stack may still hold is the stack's to decide. */
+	if (recent_seen(&p->flow, p->now) && stack_holds(ctx, &p->flow)) {
+		count(SGATE_STAT_PASS_ESTABLISHED);
+		return XDP_PASS;
 	}
 	r.client_isn = bpf_ntohl(th->seq);
 

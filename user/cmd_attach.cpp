@@ -101,6 +101,11 @@ Skeleton load_programs(KeyMode mode)
 	// Before load: the verifier then drops the calls of the mode not taken,
 	// so the weak kfuncs need the module only where it is used.
 	skel->rodata->sgate_module_mode = mode == KeyMode::module;
+	// Keys the hash of the gate's recently-seen 4-tuples (bpf/recent.h).
+	sgate_siphash_key seed;
+	random_key(seed);
+	skel->rodata->sgate_recent_seed = static_cast<__u32>(seed.k[0]);
+	wipe(seed);
 	int err = sgate_bpf__load(skel.get());
 	if (err)
 		throw Failure(
