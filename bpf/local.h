@@ -111,6 +111,22 @@ static __always_inline bool listening(struct xdp_md *ctx,
 	return found;
 }
 
+/*
+ * The lookups behind a cache miss.  Global, so that the verifier checks them
+ * once and their stack frame is not part of every path's.
+ */
+__noinline int local_lookup(struct xdp_md *ctx, const struct sgate_flow *f,
+			    int with_port)
+{
+	if (!ctx || !f)
+		return LOCAL_NOT_LOCAL;
+	if (!fib_local(ctx, f))
+		return LOCAL_NOT_LOCAL;
+	if (with_port && !listening(ctx, f))
+		return LOCAL_NO_LISTENER;
+	return LOCAL_OURS;
+}
+
 static __always_inline __u32 local_slot(const struct sgate_flow *f,
 					__u16 dport)
 {
@@ -130,32 +146,29 @@ static __always_inline bool same_dest(const struct local_answer *a,
 
 /*
  * enum local_verdict for a segment of flow @f (addresses unused beyond
- * f->ipv6 are zero), read by the device in @eth.  @with_port false: the port
- * is unknown, and only the address is judged (LOCAL_OURS: it is local).
+ * f->ipv6 are zero) in the frame of @ctx.  @with_port false: the port is
+ * unknown, and only the address is judged (LOCAL_OURS: it is local).
  */
 static __always_inline int for_this_host(struct xdp_md *ctx,
 					 const struct sgate_config *cfg,
-					 const struct ethhdr *eth,
 					 const struct sgate_flow *f,
 					 bool with_port, __u64 now)
 {
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
 	__u16 dport = with_port ? f->dport : 0;
 	__u32 slot = local_slot(f, dport);
 	struct local_answer *a;
 	int verdict;
 
-	if (!mac_is_ours(cfg, eth) || multicast_dest(f))
+	if ((void *)((struct ethhdr *)data + 1) > end ||
+	    !mac_is_ours(cfg, data) || multicast_dest(f))
 		return LOCAL_NOT_LOCAL;
 	a = bpf_map_lookup_elem(&sgate_local_cache, &slot);
 	if (a && now < a->expires_ns && same_dest(a, f, dport))
 		return a->verdict;
 
-	if (!fib_local(ctx, f))
-		verdict = LOCAL_NOT_LOCAL;
-	else if (with_port && !listening(ctx, f))
-		verdict = LOCAL_NO_LISTENER;
-	else
-		verdict = LOCAL_OURS;
+	verdict = local_lookup(ctx, f, with_port);
 	if (a) {
 		__builtin_memcpy(a->daddr, f->daddr, sizeof(a->daddr));
 		a->dport = dport;

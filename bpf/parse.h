@@ -209,12 +209,7 @@ static __always_inline int unjudged(struct xdp_md *ctx,
 				    const struct sgate_config *cfg,
 				    struct pkt *p, int *verdict)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-
-	if ((void *)((struct ethhdr *)data + 1) > end)
-		return stop(SGATE_STAT_DROP_INTERNAL, verdict, XDP_DROP);
-	if (for_this_host(ctx, cfg, data, &p->flow, false, p->now) !=
+	if (for_this_host(ctx, cfg, &p->flow, false, p->now) !=
 	    LOCAL_OURS)
 		return stop(SGATE_STAT_PASS_NOT_LOCAL, verdict, XDP_PASS);
 	return stop(SGATE_STAT_DROP_UNJUDGED, verdict, XDP_DROP);
@@ -231,15 +226,18 @@ static __always_inline int parse_tcp(struct xdp_md *ctx,
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
+	__u32 l4off = p->l4off;
 	struct tcphdr *th;
 	__u8 *ports;
 	int local;
 
 	/* A cookie needs only a coarse clock, and the coarse one is cheap. */
 	p->now = bpf_ktime_get_coarse_ns();
-	if (!p->l4off || p->l4off > L4OFF_MASK)
+	if (!l4off || l4off > L4OFF_MASK)
 		return unjudged(ctx, cfg, p, verdict);
-	ports = data + (p->l4off & L4OFF_MASK);
+	/* Keep the mask: clang would drop it, the verifier needs it. */
+	asm volatile("" : "+r"(l4off));
+	ports = data + (l4off & L4OFF_MASK);
 	if ((void *)(ports + TCP_PORTS_LEN) > end ||
 	    (p->l4end && p->l4off + TCP_PORTS_LEN > p->l4end)) {
 		/* The stack drops a short segment but reassembles a fragment. */
@@ -247,7 +245,7 @@ static __always_inline int parse_tcp(struct xdp_md *ctx,
 			return unjudged(ctx, cfg, p, verdict);
 		p->flow.sport = 0;
 		p->flow.dport = 0;
-		if (for_this_host(ctx, cfg, data, &p->flow, false, p->now) !=
+		if (for_this_host(ctx, cfg, &p->flow, false, p->now) !=
 		    LOCAL_OURS)
 			return stop(SGATE_STAT_PASS_NOT_LOCAL, verdict,
 				    XDP_PASS);
@@ -259,7 +257,7 @@ static __always_inline int parse_tcp(struct xdp_md *ctx,
 	if (!port_protected(cfg, th->dest))
 		return stop(SGATE_STAT_PASS_NOT_PROTECTED, verdict, XDP_PASS);
 
-	local = for_this_host(ctx, cfg, data, &p->flow, true, p->now);
+	local = for_this_host(ctx, cfg, &p->flow, true, p->now);
 	if (local == LOCAL_NOT_LOCAL)
 		return stop(SGATE_STAT_PASS_NOT_LOCAL, verdict, XDP_PASS);
 	if (local == LOCAL_NO_LISTENER)

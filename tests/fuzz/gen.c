@@ -260,7 +260,7 @@ void gen_make_valid_ack(struct gen_spec *s, const struct gen_target *t,
 	f.sport = (uint16_t)(s->p.sport >> 8 | s->p.sport << 8);	/* wire order */
 	f.dport = (uint16_t)(s->p.dport >> 8 | s->p.dport << 8);
 	cookie = key ? sgate_cookie_make(key, &f, isn, epoch, optbits,
-					 with_ts) :
+					 with_ts, NULL) :
 		       (uint32_t)(epoch & 1) << 31 | optbits << 25 | 0x1234567;
 	s->p.flags = 0x10;
 	s->p.seq = isn + 1;

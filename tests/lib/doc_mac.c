@@ -5,9 +5,9 @@
 
 #include "doc_mac.h"
 
-uint32_t doc_mac(const uint8_t key[16], int ipv6, const uint8_t *saddr,
-		 const uint8_t *daddr, const uint8_t ports[4], uint32_t isn,
-		 uint32_t epoch, uint32_t tag)
+uint64_t doc_hash(const uint8_t key[16], int ipv6, const uint8_t *saddr,
+		  const uint8_t *daddr, const uint8_t ports[4], uint32_t isn,
+		  uint32_t epoch, uint32_t tag)
 {
 	uint8_t in[48], out[8];
 	size_t n = 0, alen = ipv6 ? 16 : 4;
@@ -26,5 +26,13 @@ uint32_t doc_mac(const uint8_t key[16], int ipv6, const uint8_t *saddr,
 	crypto_shorthash_siphash24(out, in, n + 16, key);
 	for (i = 7; i >= 0; i--)
 		h = h << 8 | out[i];
-	return (uint32_t)(h & 0x1ffffff);
+	return h;
+}
+
+uint32_t doc_mac(const uint8_t key[16], int ipv6, const uint8_t *saddr,
+		 const uint8_t *daddr, const uint8_t ports[4], uint32_t isn,
+		 uint32_t epoch, uint32_t tag)
+{
+	return (uint32_t)(doc_hash(key, ipv6, saddr, daddr, ports, isn, epoch,
+				   tag) & 0x1ffffff);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <sched.h>
 #include <string.h>
@@ -37,6 +39,35 @@ int gate_netns_enter(void)
 	}
 	close(fd);
 	return err;
+}
+
+static int listen_on(int family, uint16_t port)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in a4 = { .sin_family = AF_INET };
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	struct sockaddr *a = family == AF_INET ? (struct sockaddr *)&a4 :
+						 (struct sockaddr *)&a6;
+	socklen_t alen = family == AF_INET ? sizeof(a4) : sizeof(a6);
+
+	a4.sin_port = htons(port);
+	a6.sin6_port = htons(port);
+	if (fd < 0)
+		return -errno;
+	if ((family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
+	    bind(fd, a, alen) || listen(fd, 16)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return 0;	/* the socket stays open until the process ends */
+}
+
+int gate_listen(uint16_t port)
+{
+	return listen_on(AF_INET, port) ?: listen_on(AF_INET6, port);
 }
 
 int gate_wire(struct gate *g, struct bpf_object *obj)

@@ -34,6 +34,13 @@ struct gate {
 /* A network namespace of the caller's own, its loopback up; 0 or -errno. */
 int gate_netns_enter(void);
 
+/*
+ * The gate answers only where the stack would, so a test flow's port needs
+ * a listener: one on 0.0.0.0:port and one on [::]:port, in the caller's
+ * namespace, for as long as the process lives.  0 or -errno.
+ */
+int gate_listen(uint16_t port);
+
 /* build/sgate.bpf.o, map-mode keys, IPv6 as asked; 0 or -errno. */
 int gate_load(struct gate *g, bool ipv6_enabled);
 /* A gate object loaded by the caller (a test build): find its fds. */

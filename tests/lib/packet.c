@@ -65,15 +65,15 @@ int ipv4_csum_ok(const uint8_t *ip)
 	return csum_rfc1071(ip, (size_t)(ip[0] & 0xf) * 4, 0) == 0;
 }
 
+const uint8_t pkt_client_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+const uint8_t pkt_server_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+
 void pkt_default(struct pkt_spec *s, int ipv6)
 {
-	static const uint8_t cmac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-
 	memset(s, 0, sizeof(*s));
 	s->ipv6 = ipv6;
-	memcpy(s->smac, cmac, 6);
-	memcpy(s->dmac, smac, 6);
+	memcpy(s->smac, pkt_client_mac, 6);
+	memcpy(s->dmac, pkt_server_mac, 6);
 	if (ipv6) {
 		s->saddr[0] = 0xfd;
 		s->saddr[15] = 1;

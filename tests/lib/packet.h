@@ -60,6 +60,9 @@ struct pkt_layout {
 	size_t l3off, l4off, ip_end;
 };
 
+/* The MAC addresses of pkt_default()'s client and server. */
+extern const uint8_t pkt_client_mac[6], pkt_server_mac[6];
+
 /* A client SYN to a server: 10.0.0.1:40000 -> 10.0.0.2:80 (or fd00::1/2). */
 void pkt_default(struct pkt_spec *s, int ipv6);
 /* Returns the frame's length; buf must hold it (PKT_MAX for right frames). */

@@ -317,7 +317,7 @@ static void handle_syn(const struct frame *f, const struct model_env *env,
 	codec_flow(t, &fl);
 	p->isn = be32_at(f->b + p->l4off + 4);
 	cookie = sgate_cookie_make(key, &fl, p->isn, epoch,
-				   optbits, ts_ok);
+				   optbits, ts_ok, NULL);
 	r->cookie = cookie;
 	if (!build_synack(f, env, p, t, cookie, ts_ok, r, &with_mss))
 		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_NO_ROOM,
@@ -375,8 +375,7 @@ static void handle_ack(const struct frame *f, const struct model_env *env,
 		   (co.ts_ok ? SGATE_META_TS : 0) |
 		   (co.ecn_ok ? SGATE_META_ECN : 0) |
 		   (t->ipv6 ? SGATE_META_IPV6 : 0);
-	m->l3off = (uint16_t)p->l3off;
-	m->l4off = (uint16_t)p->l4off;
+	m->l4_from_l3 = (uint16_t)(p->l4off - p->l3off);
 	r->has_meta = true;
 	decide(r, f, MODEL_XDP_PASS, SGATE_STAT_COOKIE_VALID, "valid cookie");
 }
@@ -425,7 +424,7 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 
 		if (off + 20 > len || ip[0] >> 4 != 4 || (ip[0] & 15) < 5)
 			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_PASS_TRUNCATED,
+				      SGATE_STAT_DROP_MALFORMED,
 				      "IPv4 header cut short, bad version or IHL < 5");
 		if (ip[9] != PROTO_TCP)
 			return decide(r, f, MODEL_XDP_PASS,
@@ -451,7 +450,7 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 
 		if (off + IPV6_HDR > len || ip[0] >> 4 != 6)
 			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_PASS_TRUNCATED,
+				      SGATE_STAT_DROP_MALFORMED,
 				      "IPv6 header cut short or bad version");
 		l4end = off + IPV6_HDR + be16_at(ip + 4);
 		l4end_ok = l4end <= len;
@@ -468,7 +467,7 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 				break;
 			if (off + 8 > len)
 				return decide(r, f, MODEL_XDP_PASS,
-					      SGATE_STAT_PASS_TRUNCATED,
+					      SGATE_STAT_DROP_MALFORMED,
 					      "IPv6 extension header cut short");
 			if (next == PROTO_FRAGMENT) {
 				unsigned fo = be16_at(ext + 2);
@@ -498,7 +497,7 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 	p->ipv6 = t.ipv6;
 
 	if (p->l4off + TCP_HDR > len)
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_TRUNCATED,
+		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_DROP_MALFORMED,
 			      "TCP header cut short");
 	memcpy(t.sport, frame + p->l4off, 2);
 	memcpy(t.dport, frame + p->l4off + 2, 2);

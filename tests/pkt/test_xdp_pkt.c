@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -35,6 +36,9 @@ enum { EPOCH_SECONDS = 60, MSS4 = 1460, MSS6 = 1440, WSCALE = 7,
 static struct gate gate;
 static struct sgate_keyring ring;
 static struct sgate_config cfg;
+
+/* Protected, but nothing listens here (gate_listen() serves 80 and 443). */
+enum { QUIET_PORT = 8443 };
 
 static const uint8_t linux_opts[20] = {
 	0x02, 0x04, 0x05, 0xb4,			/* MSS 1460 */
@@ -92,8 +96,13 @@ static int setup(void **state)
 	cfg.rcv_wscale = WSCALE;
 	cfg.syn_window = SYN_WINDOW;
 	cfg.epoch_ns = (uint64_t)EPOCH_SECONDS * 1000000000ULL;
+	memcpy(cfg.mac, pkt_server_mac, sizeof(cfg.mac));
 	cfg.ports[80 / 32] |= 1U << (80 % 32);
 	cfg.ports[443 / 32] |= 1U << (443 % 32);
+	cfg.ports[QUIET_PORT / 32] |= 1U << (QUIET_PORT % 32);
+	/* In a namespace of its own every address is local to the gate. */
+	if (gate_listen(80) || gate_listen(443))
+		return -1;
 
 	memset(&ring, 0, sizeof(ring));
 	for (i = 0; i < 16; i++)
@@ -486,8 +495,7 @@ static void ack_valid(int ipv6)
 			 SGATE_META_WSCALE | SGATE_META_SACK | SGATE_META_TS);
 	assert_int_equal(!!(r.meta.flags & SGATE_META_IPV6), ipv6);
 	assert_int_equal(r.meta.tsval, 0x01020305);
-	assert_int_equal(r.meta.l3off, 14);
-	assert_int_equal(r.meta.l4off, ipv6 ? 54 : 34);
+	assert_int_equal(r.meta.l4_from_l3, ipv6 ? 40 : 20);
 }
 
 static void test_ack_valid_v4(void **state)
@@ -674,14 +682,14 @@ static void test_pass_and_drop_verdicts(void **state)
 	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_IP);
 	frame[12] = 0x08;	/* IPv4, but cut inside the IP header */
 	frame[13] = 0x00;
-	expect(frame, 16, XDP_PASS, SGATE_STAT_PASS_TRUNCATED);
+	expect(frame, 16, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
 
 	pkt_default(&s, 0);
 	len = pkt_build(&s, frame);
 	frame[14 + 9] = 17;	/* UDP */
 	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_TCP);
 	frame[14 + 9] = 6;	/* TCP, cut before the destination port */
-	expect(frame, 14 + 20 + 2, XDP_PASS, SGATE_STAT_PASS_TRUNCATED);
+	expect(frame, 14 + 20 + 2, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
 
 	pkt_default(&s, 0);
 	s.frag = 0x0010;	/* a later fragment: no ports to judge */
@@ -703,8 +711,8 @@ static void test_pass_and_drop_verdicts(void **state)
 	len = pkt_build(&s, frame);
 	/* IP total length beyond the frame: the frame lost bytes. */
 	expect(frame, len - 5, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
-	/* Cut inside the TCP header: the stack discards it cheaply. */
-	expect(frame, len - 20, XDP_PASS, SGATE_STAT_PASS_TRUNCATED);
+	/* Cut inside the TCP header: the stack would discard it too. */
+	expect(frame, len - 20, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
 
 	pkt_default(&s, 0);
 	s.flags = TF_SYN | TF_RST;
@@ -811,6 +819,231 @@ static void test_bogus_sources(void **state)
 	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_BOGUS_SOURCE);
 }
 
+/* Sent to another MAC, to a multicast group, or where nothing listens. */
+static void test_not_for_this_host(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	size_t len;
+
+	(void)state;
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	s.dmac[5] = 0x42;		/* promiscuous mode, a bridge port */
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL);
+
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	memcpy(s.daddr, (uint8_t[]){ 224, 0, 0, 5 }, 4);
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL);
+
+	pkt_with(&s, 1, linux_opts, sizeof(linux_opts));
+	s.daddr[0] = 0xff;		/* IPv6 multicast */
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL);
+
+	/* Protected, but nothing listens: the stack's RST, not a SYN-ACK. */
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	s.dport = QUIET_PORT;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NO_LISTENER);
+	s.flags = TF_ACK;		/* nor a forged ACK dropped silently */
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NO_LISTENER);
+	pkt_with(&s, 1, linux_opts, sizeof(linux_opts));
+	s.dport = QUIET_PORT;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NO_LISTENER);
+}
+
+/*
+ * A router (forwarding on) with a listener on 0.0.0.0:80 answers for its
+ * own addresses, and forwards SYNs for the hosts behind it untouched.
+ */
+static void test_forwarded_destination(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(system("ip addr add 10.0.0.2/32 dev lo && "
+				"ip route add 10.9.0.0/24 dev lo && "
+				"sysctl -qw net.ipv4.conf.all.forwarding=1 "
+				"net.ipv4.conf.lo.forwarding=1"), 0);
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	memcpy(s.daddr, (uint8_t[]){ 10, 9, 0, 7 }, 4);	/* a backend */
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL);
+	s.flags = TF_ACK;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL);
+
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));	/* the router's own */
+	len = pkt_build(&s, frame);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_TX);
+
+	assert_int_equal(system("sysctl -qw net.ipv4.conf.all.forwarding=0 "
+				"net.ipv4.conf.lo.forwarding=0 && "
+				"ip route del 10.9.0.0/24 dev lo && "
+				"ip addr del 10.0.0.2/32 dev lo"), 0);
+}
+
+/* An IPv4 first fragment holding f bytes of TCP, to port dport. */
+static size_t first_fragment(uint8_t *frame, size_t tcp_bytes, uint16_t dport)
+{
+	struct pkt_spec s;
+
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	s.dport = dport;
+	s.frag = 0x2000;			/* MF, offset 0 */
+	pkt_build(&s, frame);
+	put16(frame + 14 + 2, (uint16_t)(20 + tcp_bytes));
+	return 14 + 20 + tcp_bytes;
+}
+
+/*
+ * A SYN split after the ports and the sequence number: the stack would
+ * reassemble it and hand the listener a SYN no one judged.
+ */
+static void test_first_fragment_cut_short(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	size_t len;
+
+	(void)state;
+	len = first_fragment(frame, 8, 80);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_FRAGMENT);
+	len = first_fragment(frame, 8, 8080);	/* not protected: not ours */
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_PROTECTED);
+	len = first_fragment(frame, 2, 80);	/* not even the port to see */
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_UNJUDGED);
+}
+
+/* n destination-options headers of 8 bytes each, TCP after the last. */
+static size_t dstopts_chain(uint8_t *ext, unsigned n)
+{
+	unsigned i;
+
+	memset(ext, 0, 8 * n);
+	for (i = 0; i < n; i++) {
+		ext[8 * i] = i + 1 < n ? 60 : 6;
+		ext[8 * i + 2] = 1;		/* PadN, 4 bytes */
+		ext[8 * i + 3] = 4;
+	}
+	return 8 * n;
+}
+
+/* Up to eight extension headers are walked; beyond, nothing is seen. */
+static void test_ipv6_long_chains(void **state)
+{
+	uint8_t frame[PKT_MAX], ext[8 * 9];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	(void)state;
+	pkt_with(&s, 1, windows_opts, sizeof(windows_opts));
+	s.ext = ext;
+	s.ext_first = 60;
+	s.extlen = dstopts_chain(ext, 5);
+	len = pkt_build(&s, frame);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_TX);	/* judged: answered */
+
+	s.extlen = dstopts_chain(ext, 8);
+	len = pkt_build(&s, frame);
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_TX);
+
+	s.extlen = dstopts_chain(ext, 9);
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_UNJUDGED);
+	s.flags = TF_ACK;
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_DROP, SGATE_STAT_DROP_UNJUDGED);
+	s.dmac[5] = 0x42;		/* unless it is not for this host */
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL);
+}
+
+/* Three VLAN tags: deeper than the gate walks, anything may be inside. */
+static void test_three_vlan_tags(void **state)
+{
+	uint8_t frame[PKT_MAX + 4], two[PKT_MAX];
+	struct pkt_spec s;
+	size_t len;
+
+	(void)state;
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	s.vlans = 2;
+	len = pkt_build(&s, two);
+	memcpy(frame, two, 18);			/* MACs, the first tag */
+	memcpy(frame + 18, two + 14, 4);	/* its copy: a third tag */
+	memcpy(frame + 22, two + 18, len - 18);
+	expect(frame, len + 4, XDP_DROP, SGATE_STAT_DROP_UNJUDGED);
+	frame[5] = 0x42;			/* to another MAC */
+	expect(frame, len + 4, XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL);
+}
+
+/*
+ * Our TSval is the clock plus an offset keyed per connection, as
+ * Documentation/datapath.md says: the high half of the MAC's SipHash.  Two
+ * SYNs a moment apart therefore get unrelated TSvals.
+ */
+static void test_syn_tsval_offset(void **state)
+{
+	uint32_t tag = OPTBITS(3, 1, 0, 3) | 1U << 6 | 2U << 8, tsval[2];
+	uint8_t frame[PKT_MAX], ports[4];
+	uint64_t epoch, t0, t1, hash;
+	struct pkt_spec s;
+	const uint8_t *o;
+	struct run r;
+	int i;
+
+	(void)state;
+	epoch = settled_epoch();
+	for (i = 0; i < 2; i++) {
+		pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+		s.sport = (uint16_t)(40000 + i);
+		t0 = coarse_ns();
+		run_xdp(frame, pkt_build(&s, frame), &r);
+		t1 = coarse_ns();
+		o = check_synack(&r, &s, 20,
+				 expected_cookie(&s, epoch, OPTBITS(3, 1, 0, 3), 1), 0);
+		tsval[i] = get32(o + 8);
+		put16(ports, s.sport);
+		put16(ports + 2, s.dport);
+		hash = doc_hash((const uint8_t *)ring.m[0].key.k, 0, s.saddr,
+				s.daddr, ports, s.seq, (uint32_t)epoch, tag);
+		/* TSval - offset is the clock the program read. */
+		assert_in_range((uint32_t)(tsval[i] - (uint32_t)(hash >> 32)),
+				(uint32_t)(t0 >> 20), (uint32_t)(t1 >> 20));
+	}
+	/* Not the clock: the two differ by far more than the time between. */
+	assert_true((uint32_t)(tsval[1] - tsval[0] + 1000) > 2000);
+}
+
+/* Before the agent has written a configuration: passed, and counted. */
+static void test_unconfigured_counted(void **state)
+{
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	uint64_t epoch_ns = cfg.epoch_ns;
+	size_t len;
+
+	(void)state;
+	cfg.epoch_ns = 0;
+	write_config(cfg.features);
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	len = pkt_build(&s, frame);
+	expect(frame, len, XDP_PASS, SGATE_STAT_PASS_UNCONFIGURED);
+	cfg.epoch_ns = epoch_ns;
+	write_config(cfg.features);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -836,6 +1069,13 @@ int main(void)
 		cmocka_unit_test(test_bogus_sources),
 		cmocka_unit_test(test_ipv6_fragment_headers),
 		cmocka_unit_test(test_ipv6_tcp_beyond_byte_255),
+		cmocka_unit_test(test_not_for_this_host),
+		cmocka_unit_test(test_forwarded_destination),
+		cmocka_unit_test(test_first_fragment_cut_short),
+		cmocka_unit_test(test_ipv6_long_chains),
+		cmocka_unit_test(test_three_vlan_tags),
+		cmocka_unit_test(test_syn_tsval_offset),
+		cmocka_unit_test(test_unconfigured_counted),
 	};
 
 	if (geteuid() != 0) {

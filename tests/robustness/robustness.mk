@@ -7,7 +7,7 @@
 #
 #   make robustness [FORGE_ACKS=1e8] [FRAMES=1e8]   the longer runs
 
-$(BUILD)/sgate_mac8.bpf.o: bpf/sgate.bpf.c $(BUILD)/vmlinux.h $(wildcard include/sgate/*.h) | $(BUILD)
+$(BUILD)/sgate_mac8.bpf.o: bpf/sgate.bpf.c $(BUILD)/vmlinux.h $(wildcard bpf/*.h include/sgate/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -DSGATE_COOKIE_MAC_BITS=8 -c $< -o $@
 
 $(BUILD)/forge_driver.bpf.o: tests/robustness/forge_driver.bpf.c tests/robustness/forge.h $(BUILD)/vmlinux.h | $(BUILD)

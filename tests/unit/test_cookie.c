@@ -97,7 +97,7 @@ static __u32 make(const struct sgate_keyring *r, const struct sgate_flow *f,
 	const struct sgate_siphash_key *k = sgate_keyring_key_for(r, epoch);
 
 	assert_non_null(k);
-	return sgate_cookie_make(k, f, isn, epoch, optbits, ts_ok);
+	return sgate_cookie_make(k, f, isn, epoch, optbits, ts_ok, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -462,7 +462,7 @@ static void test_keyring_selection(void **state)
 		random_flow(&f, i & 1);
 		/* Made in E after the rotation: still k1. */
 		c_old = make(&r, &f, isn, E, opt, ts);
-		assert_int_equal(c_old, sgate_cookie_make(&k1, &f, isn, E, opt, ts));
+		assert_int_equal(c_old, sgate_cookie_make(&k1, &f, isn, E, opt, ts, NULL));
 		assert_int_equal(sgate_cookie_check(&r, &f, isn, c_old, E, ts),
 				 SGATE_COOKIE_VALID);
 		assert_int_equal(sgate_cookie_check(&r, &f, isn, c_old, E + 1, ts),
@@ -470,13 +470,13 @@ static void test_keyring_selection(void **state)
 		/* Made in E + 1: k2, valid in E + 1 and E + 2. */
 		c_new = make(&r, &f, isn, E + 1, opt, ts);
 		assert_int_equal(c_new,
-				 sgate_cookie_make(&k2, &f, isn, E + 1, opt, ts));
+				 sgate_cookie_make(&k2, &f, isn, E + 1, opt, ts, NULL));
 		assert_int_equal(sgate_cookie_check(&r, &f, isn, c_new, E + 1, ts),
 				 SGATE_COOKIE_VALID);
 		assert_int_equal(sgate_cookie_check(&r, &f, isn, c_new, E + 2, ts),
 				 SGATE_COOKIE_VALID);
 		/* k2 does not speak for E, before it took over. */
-		c_early = sgate_cookie_make(&k2, &f, isn, E, opt, ts);
+		c_early = sgate_cookie_make(&k2, &f, isn, E, opt, ts, NULL);
 		assert_int_equal(sgate_cookie_check(&r, &f, isn, c_early, E, ts),
 				 SGATE_COOKIE_BAD_MAC);
 		assert_int_equal(sgate_cookie_check(&r, &f, isn, c_early, E + 1, ts),
@@ -492,7 +492,7 @@ static void test_keyring_selection(void **state)
 	random_flow(&s.f, 0);
 	s.isn = 7;
 	s.ts_ok = 0;
-	s.cookie = sgate_cookie_make(&k3, &s.f, s.isn, E - 1, 0, 0);
+	s.cookie = sgate_cookie_make(&k3, &s.f, s.isn, E - 1, 0, 0, NULL);
 	assert_int_equal(check_at(&r, &s, E), SGATE_COOKIE_STALE);
 
 	/*
