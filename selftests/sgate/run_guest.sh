@@ -36,6 +36,7 @@ check "no key material under /sys/module/sgate" sh -c '! grep -rqs . /sys/module
 if [ -x "$TOP/build/sgate" ]; then
 	sub "e2e module mode" "$TOP/tests/e2e/test_gate.sh"
 	sub "module mode" "$TOP/selftests/sgate/test_module_mode.sh"
+	sub "vlan, module mode" "$TOP/selftests/sgate/test_vlan.sh"
 else
 	not_ok "e2e module mode: build/sgate missing"
 fi
