@@ -150,6 +150,10 @@ static int setup_gate(uint16_t extra_port)
 		       SGATE_FEAT_ECN;
 	cfg.ports[80 / 32] |= 1U << (80 % 32);
 	cfg.ports[extra_port / 32] |= 1U << (extra_port % 32);
+	/* The gate answers only for this host: its MAC, a listener. */
+	memcpy(cfg.mac, pkt_server_mac, sizeof(cfg.mac));
+	if (gate_listen(80))
+		return -1;
 	for (i = 0; i < 16; i++)
 		((uint8_t *)ring.m[0].key.k)[i] = (uint8_t)(0x5a ^ i * 7);
 	ring.m[1].first_epoch = ~0ULL;
@@ -211,16 +215,23 @@ static int build_paths(int fds[3])
 	add("t_mac", bpf_program__fd(pk->progs.t_mac), 0, &syn, XDP_DROP, -1);
 	add("kc_walk", bpf_program__fd(pk->progs.kc_walk), 0, &syn, XDP_TX, -1);
 	add("kc_fast", bpf_program__fd(pk->progs.kc_fast), 0, &syn, XDP_TX, -1);
-	p = add("sgate_syn", gfd, 0, &syn, XDP_TX, SGATE_STAT_SYN_ANSWERED);
+	add("sgate_syn", gfd, 0, &syn, XDP_TX, SGATE_STAT_SYN_ANSWERED);
 
-	/* The final ACK answering sgate's own SYN-ACK. */
+	/*
+	 * The final ACK answering sgate's own SYN-ACK, on a flow of its own:
+	 * a verified ACK marks its 4-tuple as one the stack may hold, and a
+	 * SYN on such a 4-tuple pays for a socket lookup (bpf/recent.h), which
+	 * a flood's new sources never do.  sgate_syn_recent measures that.
+	 */
+	s = syn;
+	s.sport = 40001;
+	p = add("sgate_syn_recent", gfd, 0, &s, XDP_TX, SGATE_STAT_SYN_ANSWERED);
 	if (run(p, 1, &verdict, out, &outlen) < 0 || verdict != XDP_TX ||
 	    outlen < 74)
 		return -1;
 	cookie = get32(out + 34 + 4);
 	if (out[34 + 12] >> 4 == 10)
 		tsval = get32(out + 34 + 20 + 8);	/* MSS, SACK, TS */
-	s = syn;
 	s.flags = TF_ACK;
 	s.seq = syn.seq + 1;
 	s.ack = cookie + 1;
