@@ -22,10 +22,7 @@ inline constexpr const char *keys = "keys";
 inline constexpr const char *key_sel = "key_sel";
 inline constexpr const char *stats = "stats";
 inline constexpr const char *xdp_link = "xdp_link";
-inline constexpr const char *tc_prog = "tc_prog";
-// An empty directory, present when sgate created the clsact qdisc and so
-// should remove it again at detach.
-inline constexpr const char *clsact_created = "clsact_created";
+inline constexpr const char *tc_link = "tc_link";
 } // namespace pin
 
 // --pin-root, else $SGATE_PIN_ROOT, else kDefaultPinRoot.
