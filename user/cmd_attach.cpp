@@ -24,6 +24,7 @@
 #include "host.h"
 #include "keys.h"
 #include "module.h"
+#include "stale_pins.h"
 
 namespace sgate {
 
@@ -216,6 +217,7 @@ void run_attach(const Invocation &inv)
 	const std::string root = pin_root(inv.pin_root);
 	prepare_pin_root(root);
 	UniqueFd lock = lock_pin_root(root);
+	note_stale_removed(remove_stale_namespaces(root));
 	UniqueFd tc_link, xdp_link; // declared before the rollback, which uses them
 	Rollback rollback;
 	const std::string ns_dir = netns_dir(root);

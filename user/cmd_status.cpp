@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "module.h"
 #include "output.h"
+#include "stale_pins.h"
 
 namespace sgate {
 
@@ -127,9 +128,13 @@ void run_status(const Invocation &inv)
 	require_root();
 	StatusReport report;
 	report.pin_root = pin_root(inv.pin_root);
+	{
+		UniqueFd lock = lock_pin_root(report.pin_root);
+		note_stale_removed(remove_stale_namespaces(report.pin_root));
+	}
 	const auto devices = gate_devices(report.pin_root);
 	if (devices.empty())
-		report.netns_inode = netns_inode();
+		report.netns_cookie = netns_cookie();
 	std::optional<ModuleView> module;
 	bool broken = false;
 	for (const auto &device : devices) {

@@ -33,7 +33,10 @@ const char kGlobalOptions[] = R"(
 Global options (before or after the command):
   --pin-root DIR  where gates are pinned; default $SGATE_PIN_ROOT, or
                   /sys/fs/bpf/sgate.  Each gate lives in
-                  DIR/<netns inode>/<device>/.
+                  DIR/<netns cookie>/<device>/ (SO_NETNS_COOKIE, never
+                  reused).  attach and status remove the directories of
+                  other namespaces none of whose gates still holds a
+                  device: what a deleted namespace left.
   --help, -h      show help (of the command, if one is named)
   --version, -V   show the version
 )";

@@ -448,8 +448,8 @@ std::string status_text(const StatusReport &report)
 {
 	if (report.gates.empty())
 		return sprint(
-		        "no gates in this network namespace (netns inode %llu, pin root %s)\n",
-		        ull(report.netns_inode), report.pin_root.c_str());
+		        "no gates in this network namespace (netns cookie %llu, pin root %s)\n",
+		        ull(report.netns_cookie), report.pin_root.c_str());
 	std::string out;
 	for (std::size_t i = 0; i < report.gates.size(); i++)
 		out += (i ? "\n" : "") + gate_text(report.gates[i]);

@@ -140,7 +140,7 @@ struct GateStatus {
 };
 
 struct StatusReport {
-	std::uint64_t netns_inode = 0; // named when there are no gates
+	std::uint64_t netns_cookie = 0; // named when there are no gates
 	std::string pin_root;
 	std::vector<GateStatus> gates;
 };

@@ -465,10 +465,10 @@ void test_status_broken_halves(void **)
 void test_status_report(void **)
 {
 	StatusReport report;
-	report.netns_inode = 4026531840;
+	report.netns_cookie = 4026531840;
 	report.pin_root = "/sys/fs/bpf/sgate";
 	assert_string_equal(status_text(report).c_str(),
-	                    "no gates in this network namespace (netns inode 4026531840, pin "
+	                    "no gates in this network namespace (netns cookie 4026531840, pin "
 	                    "root /sys/fs/bpf/sgate)\n");
 
 	// Gates one after the other, a blank line between them.
