@@ -3,8 +3,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <linux/if_link.h>
 
 #include "exit_status.h"
