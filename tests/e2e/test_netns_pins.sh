@@ -91,6 +91,15 @@ verdict "$([ -n "$dir_c" ] && [ ! -e "$dir_c" ] && [ $rc = 0 ] && [ -e "$dir_b/x
 	"status removes the pins of a deleted namespace, and only those" \
 	"status exit $rc; C's pins: '$dir_c'" "$(cat "$LOG/status.out")"
 
+# 4. A directory under the root that holds anything but gate pins is not
+# sgate's to remove, whatever its name.
+foreign=/sys/fs/bpf/sgate/9$$$$/gate/not-a-pin
+mkdir -p "$foreign"
+in_ns "$NS_B" "$SGATE" status >"$LOG/status.out" 2>&1
+verdict "$([ -d "$foreign" ]; echo $?)" "status leaves alone a directory that holds more than gate pins" \
+	"$(cat "$LOG/status.out")"
+rm -rf "/sys/fs/bpf/sgate/9$$$$"
+
 echo "1..$n"
 echo "netns pins: $pass passed, $fail failed"
 [ "$fail" = 0 ]
