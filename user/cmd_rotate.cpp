@@ -71,6 +71,9 @@ std::uint64_t settled_epoch(std::uint64_t epoch_ns, std::uint64_t &now_ns)
 //    flip itself stalled and may have landed in a later epoch: after the
 //    retire delay the slot left behind is free, and the rotation is planned
 //    again from the old ring, with the same new key, and published there.
+//    Had the flip landed in time after all, the cookies the new key made
+//    since the boundary stop verifying: no clock read can tell the two
+//    cases apart, and only the re-planned ring is the rule's for its epoch.
 // The old ring stays in memory throughout, so each plan starts from it; a
 // plan is published only when a bracket around its flip holds, and each
 // attempt ends within one stall, so the loop ends once the agent runs.
