@@ -11,10 +11,12 @@
 
 #include "parse.h"
 
-enum {
-	TC_ACT_OK = 0,
-	TC_ACT_SHOT = 2,
-};
+/*
+ * The verdicts are tcx's (vmlinux.h): TCX_NEXT, not TCX_PASS, since the
+ * gate's tcx link runs first on the hook, and a frame it lets through goes
+ * on to whatever runs after it (other tcx programs, tc filters), not
+ * straight to the stack past them.
+ */
 
 extern int bpf_sk_assign_tcp_reqsk(struct __sk_buff *skb, struct sock *sk,
 				   struct bpf_tcp_req_attrs *attrs,
@@ -28,7 +30,7 @@ static __always_inline int tc_count_err(int err)
 		count(SGATE_STAT_TC_ERR_ENOMEM);
 	else
 		count(SGATE_STAT_TC_ERR_OTHER);
-	return TC_ACT_SHOT;
+	return TCX_DROP;
 }
 
 /*
@@ -107,13 +109,13 @@ static __always_inline int handoff(struct __sk_buff *skb,
 	skc = bpf_skc_lookup_tcp(skb, &t, size, BPF_F_CURRENT_NETNS, 0);
 	if (!skc) {
 		count(SGATE_STAT_TC_NO_LISTENER);
-		return TC_ACT_OK;
+		return TCX_NEXT;
 	}
 	if (skc->state != BPF_TCP_LISTEN) {
 		/* A socket appeared since XDP looked; it owns the packet. */
 		bpf_sk_release(skc);
 		count(SGATE_STAT_TC_NO_LISTENER);
-		return TC_ACT_OK;
+		return TCX_NEXT;
 	}
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (!tp) {
@@ -127,7 +129,7 @@ static __always_inline int handoff(struct __sk_buff *skb,
 	if (err)
 		return tc_count_err(err);
 	count(SGATE_STAT_TC_HANDOFF);
-	return TC_ACT_OK;
+	return TCX_NEXT;
 }
 
 #endif /* SGATE_BPF_HANDOFF_H */

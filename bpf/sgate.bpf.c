@@ -59,7 +59,7 @@ int sgate_tc(struct __sk_buff *skb)
 
 	if ((void *)(meta + 1) > data || meta->magic != SGATE_META_MAGIC) {
 		count(SGATE_STAT_TC_PASS);
-		return TC_ACT_OK;
+		return TCX_NEXT;
 	}
 	return handoff(skb, meta);
 }

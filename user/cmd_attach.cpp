@@ -24,6 +24,7 @@
 #include "host.h"
 #include "keys.h"
 #include "module.h"
+#include "stale_pins.h"
 
 namespace sgate {
 
@@ -222,7 +223,8 @@ void run_attach(const Invocation &inv)
 	const std::string root = pin_root(inv.pin_root);
 	prepare_pin_root(root);
 	UniqueFd lock = lock_pin_root(root);
-	UniqueFd link; // declared before the rollback, which uses it
+	note_stale_removed(remove_stale_namespaces(root));
+	UniqueFd tc_link, xdp_link; // declared before the rollback, which uses them
 	Rollback rollback;
 	const std::string ns_dir = netns_dir(root);
 	rollback.add([ns_dir] { rmdir(ns_dir.c_str()); }); // only if left empty
@@ -245,27 +247,22 @@ void run_attach(const Invocation &inv)
 	// The order makes an attach killed at any step (SIGKILL runs no
 	// rollback) harmless and cleanable: TC first, which without XDP in front
 	// of it is a pass; XDP last, so the gate never answers SYNs without the
-	// TC program that completes its handshakes; every program pinned before
-	// it is attached, so 'sgate detach' recognises and removes it.
+	// TC program that completes its handshakes.  Each link is pinned as
+	// soon as it exists, so 'sgate detach' finds and removes it; killed
+	// before its pin, a link dies with its only fd.
 	make_directory(dir, rollback);
-	if (create_clsact(ifindex, device)) {
-		rollback.add([ifindex] { destroy_clsact(ifindex); });
-		make_directory(dir + "/" + pin::clsact_created, rollback);
-	}
-	const int tc_fd = bpf_program__fd(skel->progs.sgate_tc);
-	pin_object(tc_fd, dir, pin::tc_prog, rollback);
-	attach_tc_ingress(ifindex, device, tc_fd);
-	rollback.add([ifindex] { detach_tc_ingress(ifindex); });
+	tc_link = attach_tcx_ingress(bpf_program__fd(skel->progs.sgate_tc), ifindex, device);
+	rollback.add([fd = tc_link.get()] { bpf_link_detach(fd); });
+	pin_object(tc_link.get(), dir, pin::tc_link, rollback);
 
 	pin_object(bpf_map__fd(skel->maps.sgate_config), dir, pin::config, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_keys), dir, pin::keys, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_key_sel), dir, pin::key_sel, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_stats), dir, pin::stats, rollback);
 
-	// Killed between these two, the link dies with its only fd.
-	link = attach_xdp(bpf_program__fd(skel->progs.sgate_xdp), ifindex, inv, device);
-	rollback.add([fd = link.get()] { bpf_link_detach(fd); });
-	pin_object(link.get(), dir, pin::xdp_link, rollback);
+	xdp_link = attach_xdp(bpf_program__fd(skel->progs.sgate_xdp), ifindex, inv, device);
+	rollback.add([fd = xdp_link.get()] { bpf_link_detach(fd); });
+	pin_object(xdp_link.get(), dir, pin::xdp_link, rollback);
 	// Last, as it cannot be undone without renumbering the epochs once more.
 	if (plan.module_epoch_was)
 		plan.module->set_epoch_seconds(plan.epoch_seconds);

@@ -4,8 +4,6 @@
 #include <bpf/bpf.h>
 #include <cerrno>
 #include <cstdio>
-#include <net/if.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -19,63 +17,24 @@ namespace sgate {
 
 namespace {
 
-bool exists(const std::string &path)
+// A link that still holds a device lets go of it; one whose device is gone
+// (or that was detached already) has nothing to let go of.
+void detach_link(const std::string &path)
 {
-	struct stat st;
-	return lstat(path.c_str(), &st) == 0;
-}
-
-// What detach_xdp() learned from the pinned link.
-struct LinkState {
-	bool pinned = false;
-	unsigned ifindex = 0; // 0 with pinned: the device is gone
-};
-
-LinkState detach_xdp(const std::string &link_pin)
-{
-	LinkState state;
-	UniqueFd link(bpf_obj_get(link_pin.c_str()));
-	if (!link)
-		return state;
-	state.pinned = true;
-	state.ifindex = xdp_link_info(link.get()).ifindex;
-	if (state.ifindex)
+	UniqueFd link(bpf_obj_get(path.c_str()));
+	if (link && link_info(link.get()).ifindex)
 		bpf_link_detach(link.get());
-	return state;
-}
-
-// Removes sgate's TC filter if it still holds the pinned program, and the
-// clsact qdisc if sgate created it.  Finding our own program there is also
-// what proves the ifindex still names our device.
-void detach_tc(unsigned ifindex, const std::string &dir, const std::string &device)
-{
-	UniqueFd prog(bpf_obj_get((dir + "/" + pin::tc_prog).c_str()));
-	const unsigned ours = prog ? prog_id_of(prog.get()) : 0;
-	const unsigned found = tc_ingress_prog_id(ifindex);
-	if (!found)
-		return;
-	if (found != ours) {
-		std::fprintf(stderr,
-		             "sgate: warning: the TC ingress filter in sgate's slot on %s runs "
-		             "program %u, not sgate's; left in place\n",
-		             device.c_str(), found);
-		return;
-	}
-	detach_tc_ingress(ifindex);
-	if (exists(dir + "/" + pin::clsact_created))
-		destroy_clsact(ifindex);
 }
 
 void remove_pins(const std::string &dir)
 {
 	for (const char *name :
-	     {pin::xdp_link, pin::tc_prog, pin::config, pin::keys, pin::key_sel, pin::stats}) {
+	     {pin::xdp_link, pin::tc_link, pin::config, pin::keys, pin::key_sel, pin::stats}) {
 		const std::string path = dir + "/" + name;
 		if (unlink(path.c_str()) && errno != ENOENT)
 			throw Failure(Exit::failure,
 			              "cannot remove " + path + ": " + errno_text(errno));
 	}
-	rmdir((dir + "/" + pin::clsact_created).c_str());
 	if (rmdir(dir.c_str()))
 		throw Failure(Exit::failure, "cannot remove " + dir + ": " + errno_text(errno) +
 		                                     " (something else is pinned there?)");
@@ -94,11 +53,10 @@ void run_detach(const Invocation &inv)
 		throw not_guarded(root, device);
 	const std::string dir = gate_dir(root, device);
 
-	const LinkState link = detach_xdp(dir + "/" + pin::xdp_link);
-	// Without a link pin, the name is the best guess at the device.
-	const unsigned ifindex = link.pinned ? link.ifindex : if_nametoindex(device.c_str());
-	if (ifindex)
-		detach_tc(ifindex, dir, device);
+	// XDP first: the gate stops answering SYNs before it stops completing
+	// the handshakes it answered.
+	detach_link(dir + "/" + pin::xdp_link);
+	detach_link(dir + "/" + pin::tc_link);
 	remove_pins(dir);
 	rmdir(netns_dir(root).c_str()); // only if this was its last gate
 

@@ -44,24 +44,66 @@ struct RotationSecrets {
 	}
 };
 
+// The epoch a ring may be planned for now: the current one, once the next
+// boundary is at least the guard window away (waiting for it if not).
+std::uint64_t settled_epoch(std::uint64_t epoch_ns, std::uint64_t &now_ns)
+{
+	for (;;) {
+		now_ns = coarse_monotonic_ns();
+		const std::uint64_t delay = rotation_delay_ns(now_ns, epoch_ns);
+		if (!delay)
+			return epoch_at(now_ns, epoch_ns);
+		sleep_ns(static_cast<long>(delay));
+	}
+}
+
+// Publishes the ring sgate_keyring_rotate() gives for the epoch in which the
+// flip of the key selector takes effect, however long any step stalls.  The
+// plan depends on the epoch, and every blocking step (a map write, being
+// descheduled) may outlast the rest of it, so:
+//  - the ring is planned, then written into the idle slot, which no program
+//    reads, and the clock read again: if the epoch moved or the guard window
+//    was entered meanwhile, it is planned and written again;
+//  - only then is the selector flipped, with no blocking step between that
+//    clock read and the flip but the flip itself;
+//  - the clock read after the flip brackets it: the same epoch at both ends
+//    proves the flip took effect in the epoch planned for.  Otherwise the
+//    flip itself stalled and may have landed in a later epoch: after the
+//    retire delay the slot left behind is free, and the rotation is planned
+//    again from the old ring, with the same new key, and published there.
+//    Had the flip landed in time after all, the cookies the new key made
+//    since the boundary stop verifying: no clock read can tell the two
+//    cases apart, and only the re-planned ring is the rule's for its epoch.
+// The old ring stays in memory throughout, so each plan starts from it; a
+// plan is published only when a bracket around its flip holds, and each
+// attempt ends within one stall, so the loop ends once the agent runs.
 void rotate_gate(PinnedGate &gate)
 {
 	const sgate_config cfg = gate.config();
-	const __u32 live = gate.key_selector(), idle = live ^ 1;
+	__u32 live = gate.key_selector();
 	RotationSecrets s;
 
 	gate.read_keyring(live, s.old_ring);
-	while (const std::uint64_t delay = rotation_delay_ns(coarse_monotonic_ns(), cfg.epoch_ns))
-		sleep_ns(delay);
-	const std::uint64_t now_ns = coarse_monotonic_ns();
-	const std::uint64_t now = epoch_at(now_ns, cfg.epoch_ns);
 	random_key(s.new_key);
-	rotate_keyring(s.old_ring, s.new_key, now, s.new_ring);
-
-	gate.write_keyring(idle, s.new_ring);
-	gate.write_key_selector(idle);
-	sleep_ns(kRetireDelayNs);
-	gate.write_keyring(live, empty_keyring());
+	std::uint64_t now_ns = 0, now = 0;
+	for (;;) {
+		const __u32 idle = live ^ 1;
+		now = settled_epoch(cfg.epoch_ns, now_ns);
+		rotate_keyring(s.old_ring, s.new_key, now, s.new_ring);
+		gate.write_keyring(idle, s.new_ring);
+		std::uint64_t check_ns = 0;
+		if (settled_epoch(cfg.epoch_ns, check_ns) != now)
+			continue;
+		gate.write_key_selector(idle);
+		const std::uint64_t after_ns = coarse_monotonic_ns();
+		// Programs that looked up the slot before the flip may still
+		// read it: it is rewritten or emptied only after the delay.
+		sleep_ns(kRetireDelayNs);
+		live = idle;
+		if (epoch_at(after_ns, cfg.epoch_ns) == now)
+			break;
+	}
+	gate.write_keyring(live ^ 1, empty_keyring());
 
 	// The key signing now keeps checking its cookies through the
 	// epoch after the takeover.

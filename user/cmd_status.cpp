@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "module.h"
 #include "output.h"
+#include "stale_pins.h"
 
 namespace sgate {
 
@@ -64,6 +65,19 @@ void find_keys_in_map(const PinnedGate &gate, GateStatus &status)
 	status.keys_map_checked = true;
 }
 
+LinkStatus link_status(int link_fd)
+{
+	LinkStatus status;
+	if (link_fd < 0)
+		return status;
+	const LinkInfo info = link_info(link_fd);
+	status.pinned = true;
+	status.link_id = info.link_id;
+	status.prog_id = info.prog_id;
+	status.ifindex = info.ifindex;
+	return status;
+}
+
 // Reads as much as it can: a failure ends the gate's report with its cause.
 // @module is sgate.ko's view, asked for at the first module-mode gate.
 GateStatus gate_status(const std::string &root, const std::string &device,
@@ -74,18 +88,20 @@ GateStatus gate_status(const std::string &root, const std::string &device,
 	try {
 		PinnedGate gate(root, device);
 		const sgate_config cfg = gate.config();
-		const XdpLinkInfo link = xdp_link_info(gate.xdp_link_fd());
-		status.tc_prog_id = prog_id_of(gate.tc_prog_fd());
-		status.ifindex = link.ifindex;
-		if (link.ifindex) {
+		status.xdp = link_status(gate.xdp_link_fd());
+		status.tc = link_status(gate.tc_link_fd());
+		status.ifindex = status.xdp.ifindex ? status.xdp.ifindex : status.tc.ifindex;
+		// Neither link names a device: it is gone, unless one of that
+		// name is still here and both links were detached from it.
+		if (!status.ifindex)
+			status.ifindex = if_nametoindex(device.c_str());
+		if (status.ifindex) {
 			char name[IF_NAMESIZE] = "?";
-			if_indextoname(link.ifindex, name);
+			if_indextoname(status.ifindex, name);
 			status.ifname = name;
-			status.xdp_mode = xdp_mode_of(link.ifindex, link.prog_id);
-			status.xdp_prog_id = link.prog_id;
-			status.xdp_link_id = link.link_id;
-			status.tc_found_id = tc_ingress_prog_id(link.ifindex);
 		}
+		if (status.xdp.ifindex)
+			status.xdp_mode = xdp_mode_of(status.xdp.ifindex, status.xdp.prog_id);
 		status.config = cfg;
 		status.key_mode = gate.key_mode();
 		if (*status.key_mode == KeyMode::module) {
@@ -112,13 +128,23 @@ void run_status(const Invocation &inv)
 	require_root();
 	StatusReport report;
 	report.pin_root = pin_root(inv.pin_root);
+	{
+		UniqueFd lock = lock_pin_root(report.pin_root);
+		note_stale_removed(remove_stale_namespaces(report.pin_root));
+	}
 	const auto devices = gate_devices(report.pin_root);
 	if (devices.empty())
-		report.netns_inode = netns_inode();
+		report.netns_cookie = netns_cookie();
 	std::optional<ModuleView> module;
-	for (const auto &device : devices)
+	bool broken = false;
+	for (const auto &device : devices) {
 		report.gates.push_back(gate_status(report.pin_root, device, module));
+		broken = broken || gate_broken(report.gates.back());
+	}
 	std::fputs(status_text(report).c_str(), stdout);
+	if (broken)
+		throw Failure(Exit::gate_broken,
+		              "a gate above does not work as attached: see its report");
 }
 
 } // namespace sgate

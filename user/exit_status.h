@@ -20,6 +20,7 @@ enum class Exit : int {
 	syncookies_off = 8,     // net.ipv4.tcp_syncookies is 0
 	not_attached = 9,       // sgate does not guard the device
 	no_module = 10,         // module mode, but sgate.ko (its netlink family) is missing
+	gate_broken = 11,       // status: a gate is damaged, its device gone, or a half missing
 };
 
 // Ends a command.  The message names the cause and, where there is one, the fix.

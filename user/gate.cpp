@@ -137,8 +137,8 @@ PinnedGate::PinnedGate(const std::string &root, const std::string &device)
 	keys_ = open_map(pin::keys, sizeof(sgate_keyring), SGATE_KEYRING_SLOTS);
 	key_sel_ = open_map(pin::key_sel, sizeof(__u32), 1);
 	stats_ = open_map(pin::stats, sizeof(sgate_stats), 1);
-	xdp_link_ = open_pin(pin::xdp_link);
-	tc_prog_ = open_pin(pin::tc_prog);
+	xdp_link_ = open_link(pin::xdp_link);
+	tc_link_ = open_link(pin::tc_link);
 
 	const sgate_config cfg = config();
 	if (cfg.abi_version != SGATE_ABI_VERSION)
@@ -162,6 +162,15 @@ UniqueFd PinnedGate::open_pin(const char *name)
 		                                     "; the gate on " + device_ +
 		                                     " is damaged: 'sgate detach " + device_ +
 		                                     "' cleans it up");
+	return fd;
+}
+
+UniqueFd PinnedGate::open_link(const char *name)
+{
+	const std::string path = gate_pin(root_, device_, name);
+	UniqueFd fd(bpf_obj_get(path.c_str()));
+	if (!fd && errno != ENOENT)
+		throw Failure(Exit::failure, "cannot open " + path + ": " + errno_text(errno));
 	return fd;
 }
 
@@ -244,7 +253,10 @@ Counters PinnedGate::counters() const
 
 KeyMode PinnedGate::key_mode() const
 {
-	const XdpLinkInfo link = xdp_link_info(xdp_link_.get());
+	if (!xdp_link_)
+		throw Failure(Exit::failure, "cannot tell the key mode of " + device_ +
+		                                     ": the pin of its XDP link is gone");
+	const LinkInfo link = link_info(xdp_link_.get());
 	UniqueFd prog(link.prog_id ? bpf_prog_get_fd_by_id(link.prog_id) : -1);
 	if (!prog)
 		throw Failure(Exit::failure, "cannot open the XDP program of " + device_ + ": " +

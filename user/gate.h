@@ -1,4 +1,4 @@
-// A gate as later sgate runs see it: its maps, XDP link and TC program,
+// A gate as later sgate runs see it: its maps, XDP link and tcx link,
 // opened by their pins, with no skeleton loaded; and the gates a command
 // acts on, opened together.
 #pragma once
@@ -37,16 +37,18 @@ public:
 	// which the loader set at attach: no record beside the gate to go stale.
 	KeyMode key_mode() const;
 
+	// -1 where the link's pin is gone: status reports it, detach cleans up.
 	int xdp_link_fd() const { return xdp_link_.get(); }
-	int tc_prog_fd() const { return tc_prog_.get(); }
+	int tc_link_fd() const { return tc_link_.get(); }
 
 private:
 	UniqueFd open_map(const char *name, unsigned value_size, unsigned max_entries);
 	UniqueFd open_pin(const char *name);
+	UniqueFd open_link(const char *name);
 
 	std::string root_;
 	std::string device_;
-	UniqueFd config_, keys_, key_sel_, stats_, xdp_link_, tc_prog_;
+	UniqueFd config_, keys_, key_sel_, stats_, xdp_link_, tc_link_;
 };
 
 // A gate and its key mode, which every command that reads or changes keys

@@ -10,6 +10,7 @@
 #include <linux/magic.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -94,18 +95,23 @@ std::string pin_root(const std::optional<std::string> &option)
 	return root;
 }
 
-std::uint64_t netns_inode()
+std::uint64_t netns_cookie()
 {
-	struct stat st;
-	if (stat("/proc/self/ns/net", &st))
-		throw Failure(Exit::failure, std::string("cannot stat /proc/self/ns/net: ") +
-		                                     errno_text(errno) + " (is /proc mounted?)");
-	return st.st_ino;
+	// Any socket tells the cookie of the namespace it was made in.
+	UniqueFd sock(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	std::uint64_t cookie = 0;
+	socklen_t len = sizeof cookie;
+	if (!sock || getsockopt(sock.get(), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
+		throw Failure(Exit::failure, std::string("cannot read the network namespace's "
+		                                         "cookie (SO_NETNS_COOKIE): ") +
+		                                     errno_text(errno) +
+		                                     " (it needs Linux >= 5.14)");
+	return cookie;
 }
 
 std::string netns_dir(const std::string &root)
 {
-	return root + "/" + std::to_string(netns_inode());
+	return root + "/" + std::to_string(netns_cookie());
 }
 
 std::string gate_dir(const std::string &root, const std::string &device)

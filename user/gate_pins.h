@@ -1,6 +1,8 @@
-// Where gates are pinned: <root>/<netns inode>/<device>/, so one device name
+// Where gates are pinned: <root>/<netns cookie>/<device>/, so one device name
 // in two network namespaces never collides, and a gate is found again by any
-// later sgate run in the same namespace.
+// later sgate run in the same namespace.  The cookie is never reused, unlike
+// the namespace's inode number: a new namespace never finds the pins of one
+// deleted before it.
 #pragma once
 
 #include <cstdint>
@@ -22,17 +24,15 @@ inline constexpr const char *keys = "keys";
 inline constexpr const char *key_sel = "key_sel";
 inline constexpr const char *stats = "stats";
 inline constexpr const char *xdp_link = "xdp_link";
-inline constexpr const char *tc_prog = "tc_prog";
-// An empty directory, present when sgate created the clsact qdisc and so
-// should remove it again at detach.
-inline constexpr const char *clsact_created = "clsact_created";
+inline constexpr const char *tc_link = "tc_link";
 } // namespace pin
 
 // --pin-root, else $SGATE_PIN_ROOT, else kDefaultPinRoot.
 std::string pin_root(const std::optional<std::string> &option);
 
-// The inode of /proc/self/ns/net: names this network namespace.
-std::uint64_t netns_inode();
+// The cookie of this network namespace (SO_NETNS_COOKIE, Linux >= 5.14):
+// 64 bits, never reused while the system runs.
+std::uint64_t netns_cookie();
 
 std::string netns_dir(const std::string &root);
 std::string gate_dir(const std::string &root, const std::string &device);

@@ -25,13 +25,18 @@ Exit status:
   9  sgate does not guard the device (or, with no device named, any device)
  10  a gate in module key mode needs sgate.ko, but its generic netlink
      family "sgate" is missing: insmod kmod/sgate.ko (make -C kmod builds it)
+ 11  status: a gate does not work as attached (damaged pins, its device
+     gone, or its XDP or TC link missing or detached); the report says which
 )";
 
 const char kGlobalOptions[] = R"(
 Global options (before or after the command):
   --pin-root DIR  where gates are pinned; default $SGATE_PIN_ROOT, or
                   /sys/fs/bpf/sgate.  Each gate lives in
-                  DIR/<netns inode>/<device>/.
+                  DIR/<netns cookie>/<device>/ (SO_NETNS_COOKIE, never
+                  reused).  attach and status remove the directories of
+                  other namespaces none of whose gates still holds a
+                  device: what a deleted namespace left.
   --help, -h      show help (of the command, if one is named)
   --version, -V   show the version
 )";
@@ -68,8 +73,10 @@ std::string attach_text()
 
 Guard TCP ports on network device DEV: load the XDP program that answers
 SYNs with cookie SYN-ACKs and checks final ACKs, and the TC ingress program
-that hands verified connections to the TCP stack.  The gate stays in place
-after sgate exits (it is pinned under the pin root) until 'sgate detach DEV'.
+that hands verified connections to the TCP stack, each as a bpf_link the
+gate owns (XDP, and tcx ingress: Linux >= 6.6), so resetting the device's
+tc setup does not remove it.  The gate stays in place after sgate exits (it
+is pinned under the pin root) until 'sgate detach DEV'.
 
 Key mode: module if sgate.ko is loaded (/sys/module/sgate exists), else
 map.  In module mode the keys stay inside sgate.ko, which makes and checks
@@ -116,9 +123,8 @@ Example:
 
 const char kDetach[] = R"(Usage: sgate detach DEV
 
-Stop guarding DEV: remove the XDP program and the TC ingress filter sgate
-attached, the clsact qdisc if sgate created it (with any filters added to
-it since), and the pinned maps.  Connections already established are not
+Stop guarding DEV: detach the XDP and tcx links sgate attached, and remove
+their pins and the pinned maps.  Connections already established are not
 affected.  Works after DEV itself is gone, to clean up its pins.
 
 Example:
@@ -134,6 +140,11 @@ key schedule (never key bytes) and program ids.  Key mode "map": keys in
 the gate's BPF map.  Key mode "module": keys in sgate.ko, which is asked
 for its epoch, ring serial, rotation period and key list.  Prints a note
 and exits 0 when there are none.
+
+A gate whose XDP or TC link is missing (its pin removed) or detached (by
+another tool) is marked BROKEN with the fix: 'sgate detach DEV', then attach
+again.  Status then exits 11, as it does for a damaged gate or one whose
+device is gone.
 
 Example:
   sgate status

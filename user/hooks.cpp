@@ -3,26 +3,22 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <linux/if_link.h>
 
 #include "exit_status.h"
-#include "libbpf_quiet.h"
 #include "unique_fd.h"
 
 namespace sgate {
 
 namespace {
 
-bpf_tc_hook ingress_hook(unsigned ifindex)
-{
-	bpf_tc_hook hook{};
-	hook.sz = sizeof hook;
-	hook.ifindex = static_cast<int>(ifindex);
-	hook.attach_point = BPF_TC_INGRESS;
-	return hook;
-}
+// BPF_LINK_TYPE_TCX of the kernel's enum bpf_link_type, which Debian 12's
+// UAPI headers predate.
+constexpr unsigned kLinkTypeTcx = 11;
+
+// BPF_F_BEFORE of the kernel's UAPI (Linux >= 6.6): with no relative
+// program named, the front of the hook's chain.
+constexpr unsigned kAttachBefore = 1U << 3;
 
 std::string prog_name(unsigned id)
 {
@@ -36,98 +32,36 @@ std::string prog_name(unsigned id)
 	return info.name[0] ? info.name : "(no name)";
 }
 
-bpf_tc_opts filter_slot()
-{
-	bpf_tc_opts opts{};
-	opts.sz = sizeof opts;
-	opts.handle = kTcHandle;
-	opts.priority = kTcPriority;
-	return opts;
-}
-
 } // namespace
 
-bool create_clsact(unsigned ifindex, const std::string &device)
+UniqueFd attach_tcx_ingress(int prog_fd, unsigned ifindex, const std::string &device)
 {
-	bpf_tc_hook hook = ingress_hook(ifindex);
-	int err;
-	{
-		// An existing qdisc makes the kernel complain, and libbpf
-		// prints that; for us it is the expected, fine case.
-		LibbpfQuiet quiet;
-		err = bpf_tc_hook_create(&hook);
-	}
-	if (err == -EEXIST)
-		return false;
-	if (err)
-		throw Failure(Exit::failure, "cannot create the clsact qdisc on " + device + ": " +
-		                                     errno_text(err));
-	return true;
-}
-
-void destroy_clsact(unsigned ifindex)
-{
-	bpf_tc_hook hook = ingress_hook(ifindex);
-	hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
-	LibbpfQuiet quiet;
-	bpf_tc_hook_destroy(&hook);
-}
-
-void attach_tc_ingress(unsigned ifindex, const std::string &device, int prog_fd)
-{
-	bpf_tc_hook hook = ingress_hook(ifindex);
-	bpf_tc_opts opts = filter_slot();
-	opts.prog_fd = prog_fd;
-	int err = bpf_tc_attach(&hook, &opts);
-	if (err == -EEXIST) {
-		char slot[64];
-		std::snprintf(slot, sizeof slot, "(handle 0x%x, priority %u)", kTcHandle,
-		              kTcPriority);
-		throw Failure(Exit::failure, "a TC ingress filter already uses sgate's slot " +
-		                                     std::string(slot) + " on " + device +
-		                                     ": see 'tc filter show dev " + device +
-		                                     " ingress'");
-	}
-	if (err)
+	bpf_link_create_opts opts{};
+	opts.sz = sizeof opts;
+	opts.flags = kAttachBefore;
+	UniqueFd link(bpf_link_create(prog_fd, static_cast<int>(ifindex),
+	                              static_cast<bpf_attach_type>(kTcxIngress), &opts));
+	if (!link)
 		throw Failure(Exit::failure, "cannot attach the TC ingress program to " + device +
-		                                     ": " + errno_text(err));
+		                                     " as a tcx link: " + errno_text(errno) +
+		                                     " (tcx needs Linux >= 6.6)");
+	return link;
 }
 
-void detach_tc_ingress(unsigned ifindex)
+LinkInfo link_info(int link_fd)
 {
-	bpf_tc_hook hook = ingress_hook(ifindex);
-	bpf_tc_opts opts = filter_slot();
-	LibbpfQuiet quiet;
-	bpf_tc_detach(&hook, &opts);
-}
-
-unsigned tc_ingress_prog_id(unsigned ifindex)
-{
-	bpf_tc_hook hook = ingress_hook(ifindex);
-	bpf_tc_opts opts = filter_slot();
-	LibbpfQuiet quiet;
-	return bpf_tc_query(&hook, &opts) ? 0 : opts.prog_id;
-}
-
-XdpLinkInfo xdp_link_info(int link_fd)
-{
-	XdpLinkInfo out;
+	LinkInfo out;
 	bpf_link_info info{};
 	__u32 len = sizeof info;
 	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
 		return out;
 	out.link_id = info.id;
 	out.prog_id = info.prog_id;
-	if (info.type == BPF_LINK_TYPE_XDP)
+	// The XDP and the tcx link info (BPF_LINK_TYPE_TCX = 11, unknown to
+	// these headers) both begin with the ifindex; a detached link reports 0.
+	if (info.type == BPF_LINK_TYPE_XDP || info.type == kLinkTypeTcx)
 		out.ifindex = info.xdp.ifindex;
 	return out;
-}
-
-unsigned prog_id_of(int prog_fd)
-{
-	bpf_prog_info info{};
-	__u32 len = sizeof info;
-	return bpf_obj_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
 }
 
 std::string xdp_mode_of(unsigned ifindex, unsigned prog_id)

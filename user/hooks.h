@@ -1,39 +1,31 @@
-// The kernel hooks a gate sits on: an XDP link on the device, and a filter
-// on its clsact ingress hook.  libbpf 1.1 has no tcx links, so the filter
-// is a classic cls_bpf one, found again by a fixed handle and priority.
+// The kernel hooks a gate sits on: an XDP link and a tcx ingress link on
+// the device.  Both are bpf_links the gate owns through their pins, so no
+// tool that resets the device's tc setup (tc qdisc del ... clsact) can take
+// the TC half away behind its back.
 #pragma once
 
 #include <string>
 
+#include "unique_fd.h"
+
 namespace sgate {
 
-// "SG"; priority 1 so the hand-off runs before other direct-action filters,
-// which could otherwise end classification before it.
-inline constexpr unsigned kTcHandle = 0x5347;
-inline constexpr unsigned kTcPriority = 1;
+// BPF_TCX_INGRESS of the kernel's enum bpf_attach_type (Linux >= 6.6).
+// Debian 12's UAPI headers (6.1) predate it; libbpf 1.1's bpf_link_create()
+// hands an attach type it does not know to the kernel as it is.
+inline constexpr int kTcxIngress = 46;
 
-// Creates the clsact qdisc if missing; returns whether this call created it.
-bool create_clsact(unsigned ifindex, const std::string &device);
+// Attaches @prog_fd to @device's tcx ingress hook ahead of any program there,
+// so that the hand-off runs before another program can end the chain.
+UniqueFd attach_tcx_ingress(int prog_fd, unsigned ifindex, const std::string &device);
 
-// Removes the clsact qdisc with every filter on it.
-void destroy_clsact(unsigned ifindex);
-
-void attach_tc_ingress(unsigned ifindex, const std::string &device, int prog_fd);
-
-// Removes sgate's filter; a missing filter is no error.
-void detach_tc_ingress(unsigned ifindex);
-
-// The id of the program in sgate's filter slot; 0 if the slot is empty.
-unsigned tc_ingress_prog_id(unsigned ifindex);
-
-// What the kernel says about a pinned XDP link and a program.
-struct XdpLinkInfo {
+// What the kernel says about a pinned XDP or tcx link.
+struct LinkInfo {
 	unsigned link_id = 0;
 	unsigned prog_id = 0;
-	unsigned ifindex = 0; // 0: the device is gone and the link defunct
+	unsigned ifindex = 0; // 0: detached, or the device is gone
 };
-XdpLinkInfo xdp_link_info(int link_fd);
-unsigned prog_id_of(int prog_fd);
+LinkInfo link_info(int link_fd);
 
 // How the XDP program @prog_id is attached to @ifindex: "native",
 // "generic", "offload", "not attached", or "unknown" if the kernel will not say.

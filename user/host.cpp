@@ -36,10 +36,10 @@ unsigned device_index(const std::string &device)
 {
 	unsigned ifindex = if_nametoindex(device.c_str());
 	if (!ifindex)
-		throw Failure(Exit::no_device, "no network device '" + device +
-		                                       "' in this network namespace (netns inode " +
-		                                       std::to_string(netns_inode()) +
-		                                       "): see 'ip link'");
+		throw Failure(Exit::no_device,
+		              "no network device '" + device +
+		                      "' in this network namespace (netns cookie " +
+		                      std::to_string(netns_cookie()) + "): see 'ip link'");
 	return ifindex;
 }
 

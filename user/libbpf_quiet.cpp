@@ -10,11 +10,10 @@ namespace sgate {
 namespace {
 
 bool debug = false;
-bool quiet = false;
 
 int print_libbpf(enum libbpf_print_level level, const char *format, va_list args)
 {
-	if (quiet || (level == LIBBPF_DEBUG && !debug) || (level == LIBBPF_INFO && !debug))
+	if ((level == LIBBPF_DEBUG && !debug) || (level == LIBBPF_INFO && !debug))
 		return 0;
 	return std::vfprintf(stderr, format, args);
 }
@@ -26,16 +25,6 @@ void setup_libbpf_logging()
 	const char *env = std::getenv("SGATE_DEBUG");
 	debug = env && *env && *env != '0';
 	libbpf_set_print(print_libbpf);
-}
-
-LibbpfQuiet::LibbpfQuiet() : was_quiet_(quiet)
-{
-	quiet = true;
-}
-
-LibbpfQuiet::~LibbpfQuiet()
-{
-	quiet = was_quiet_;
 }
 
 } // namespace sgate

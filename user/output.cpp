@@ -154,18 +154,38 @@ std::string features_text(__u32 features)
 	return out.empty() ? "none" : out;
 }
 
+// "native, prog id 11, link id 12" if the link holds the gate's device, else
+// what is wrong with it.
+std::string link_text(const LinkStatus &link, unsigned ifindex, const std::string &kind)
+{
+	if (!link.pinned)
+		return "MISSING: the pin of its link is gone";
+	if (link.ifindex != ifindex)
+		return sprint("DETACHED: link id %u (prog id %u) holds no device", link.link_id,
+		              link.prog_id);
+	return sprint("%s, prog id %u, link id %u", kind.c_str(), link.prog_id, link.link_id);
+}
+
 std::string hooks_text(const GateStatus &g)
 {
 	if (!g.ifindex)
 		return sprint("  device gone:  its programs went with it; 'sgate detach %s' "
 		              "removes the pins\n",
 		              g.device.c_str());
-	return sprint("  ifindex:      %u%s\n", g.ifindex,
-	              g.device == g.ifname ? "" : (" (now named " + g.ifname + ")").c_str()) +
-	       sprint("  xdp:          %s, prog id %u, link id %u\n", g.xdp_mode.c_str(),
-	              g.xdp_prog_id, g.xdp_link_id) +
-	       sprint("  tc ingress:   prog id %u%s\n", g.tc_prog_id,
-	              g.tc_found_id == g.tc_prog_id ? "" : " (not attached!)");
+	std::string out =
+	        sprint("  ifindex:      %u%s\n", g.ifindex,
+	               g.device == g.ifname ? "" : (" (now named " + g.ifname + ")").c_str()) +
+	        "  xdp:          " + link_text(g.xdp, g.ifindex, g.xdp_mode) + "\n" +
+	        "  tc ingress:   " + link_text(g.tc, g.ifindex, "tcx") + "\n";
+	const bool xdp_off = g.xdp.ifindex != g.ifindex, tc_off = g.tc.ifindex != g.ifindex;
+	if (xdp_off || tc_off)
+		out += sprint("  BROKEN:       %s; 'sgate detach %s', then attach again\n",
+		              xdp_off && tc_off ? "neither half of the gate is attached"
+		              : xdp_off ? "without its XDP half, SYNs reach the TCP stack unguarded"
+		                        : "without its TC half, the TCP stack resets every "
+		                          "connection the gate verifies",
+		              g.device.c_str());
+	return out;
 }
 
 std::string config_text(const sgate_config &cfg)
@@ -419,12 +439,17 @@ std::string keys_json(const std::vector<GateKeys> &gates)
 
 /* --- status ------------------------------------------------------------ */
 
+bool gate_broken(const GateStatus &g)
+{
+	return g.damaged || !g.ifindex || g.xdp.ifindex != g.ifindex || g.tc.ifindex != g.ifindex;
+}
+
 std::string status_text(const StatusReport &report)
 {
 	if (report.gates.empty())
 		return sprint(
-		        "no gates in this network namespace (netns inode %llu, pin root %s)\n",
-		        ull(report.netns_inode), report.pin_root.c_str());
+		        "no gates in this network namespace (netns cookie %llu, pin root %s)\n",
+		        ull(report.netns_cookie), report.pin_root.c_str());
 	std::string out;
 	for (std::size_t i = 0; i < report.gates.size(); i++)
 		out += (i ? "\n" : "") + gate_text(report.gates[i]);

@@ -110,18 +110,23 @@ struct RingStatus {
 	std::vector<std::pair<int, std::uint64_t>> masters;
 };
 
+// One of a gate's two links as status finds it.
+struct LinkStatus {
+	bool pinned = false; // its pin is there
+	unsigned link_id = 0, prog_id = 0;
+	unsigned ifindex = 0; // 0: detached, or its device is gone
+};
+
 // What `status` shows of one gate.  Reading a gate stops at the first
 // failure, which `damaged` holds; what was read before it is shown.
 struct GateStatus {
 	std::string device;
 	// From the pins and the kernel; unset if the pins could not be read.
 	std::optional<sgate_config> config;
-	unsigned ifindex = 0; // of the pinned XDP link; 0: the device is gone
+	unsigned ifindex = 0; // as either link names it; 0: neither does, the device is gone
 	std::string ifname;   // what that ifindex is called now
 	std::string xdp_mode; // xdp_mode_of()
-	unsigned xdp_prog_id = 0, xdp_link_id = 0;
-	unsigned tc_prog_id = 0;  // the pinned TC program
-	unsigned tc_found_id = 0; // the program in sgate's TC ingress slot
+	LinkStatus xdp, tc;
 	std::optional<KeyMode> key_mode;
 	std::uint64_t now_ns = 0; // coarse_monotonic_ns() when the keys were read
 	// Map mode.
@@ -135,7 +140,7 @@ struct GateStatus {
 };
 
 struct StatusReport {
-	std::uint64_t netns_inode = 0; // named when there are no gates
+	std::uint64_t netns_cookie = 0; // named when there are no gates
 	std::string pin_root;
 	std::vector<GateStatus> gates;
 };
@@ -143,5 +148,9 @@ struct StatusReport {
 // Per gate: device and hooks, what it advertises, its key period, mode and
 // schedule (never key bytes); a note when there are no gates.
 std::string status_text(const StatusReport &report);
+
+// A gate that does not work as attached: damaged pins, its device gone, or
+// its XDP or TC half missing or detached.  status then exits non-zero.
+bool gate_broken(const GateStatus &gate);
 
 } // namespace sgate

@@ -30,7 +30,7 @@ expect() {
 # Nothing of a gate left on the server device.
 clean() {
 	! S ip -d link show "$SDEV" | grep -q 'prog/xdp' &&
-		! S tc filter show dev "$SDEV" ingress 2>/dev/null | grep -q . &&
+		[ -z "$(S "$TOP/tests/tools/tcx_links.py" "$SDEV")" ] &&
 		! S "$SGATE" status | grep -q "$SDEV"
 }
 

@@ -30,6 +30,7 @@ state() {
 	S ip -d link show "$D" | grep -o 'prog/xdp id [0-9]*'
 	S tc qdisc show dev "$D"
 	S tc filter show dev "$D" ingress
+	S "$TOP/tests/tools/tcx_links.py" "$D"
 	dir=$(find /sys/fs/bpf/sgate -mindepth 2 -maxdepth 2 -name "$D" 2>/dev/null)
 	echo "pins: $(ls "$dir" 2>/dev/null | tr '\n' ' ')"
 	[ -e "$dir/keys" ] && for m in config keys key_sel; do

@@ -42,7 +42,7 @@ handshake() { C "$BUILD/rawsend" "$CDEV" "$smac" "$CADDR" "$SADDR" "$PORT" hands
 # Nothing of a gate left on the server device.
 clean() {
 	! S ip -d link show "$SDEV" | grep -q 'prog/xdp' &&
-		! S tc filter show dev "$SDEV" ingress 2>/dev/null | grep -q . &&
+		[ -z "$(S "$TOP/tests/tools/tcx_links.py" "$SDEV")" ] &&
 		! S "$SGATE" status 2>/dev/null | grep -q "$SDEV" &&
 		[ -z "$(find /sys/fs/bpf/sgate -name "$SDEV" 2>/dev/null)" ]
 }
@@ -103,8 +103,8 @@ verdict "$([ "$oks" -gt 20 ] && [ "$fails" = 0 ]; echo $?)" \
 # detach from cleaning up; after detach, attach works.
 S "$SGATE" detach "$SDEV" >/dev/null
 # Every step that changes something: each mkdir, each pin (BPF_OBJ_PIN),
-# the XDP link (BPF_LINK_CREATE), each netlink request (qdisc, filter); and
-# a few bpf() calls while it loads.  SGATE_FAULT_FULL: every bpf() call.
+# each link (BPF_LINK_CREATE: tcx, then XDP), each netlink request; and a
+# few bpf() calls while it loads.  SGATE_FAULT_FULL: every bpf() call.
 points=()
 for c in mkdir bpf:6 bpf:28 sendto; do
 	k=$(calls_of "$c" "$SGATE" attach "$SDEV" --ports "$PORT" --key-period 5)
@@ -142,8 +142,7 @@ for point in "${points[@]}"; do
 	rc=$?
 	{ [ $rc = 0 ] || [ $rc = 9 ]; } || bad+=("$point: detach exit $rc: $(tail -n1 "$LOG/detach.out")")
 	grep -q warning "$LOG/detach.out" && bad+=("$point: detach: $(grep warning "$LOG/detach.out")")
-	clean || bad+=("$point: something is left after detach: $(S tc filter show dev "$SDEV" ingress | tail -n1)")
-	S tc filter del dev "$SDEV" ingress 2>/dev/null
+	clean || bad+=("$point: something is left after detach: tcx links $(S "$TOP/tests/tools/tcx_links.py" "$SDEV" | tr '\n' ' ')")
 done
 attach && r=$(handshake) || r="attach failed: $(cat "$LOG/attach.out")"
 verdict "$([ ${#bad[@]} = 0 ] && [ "$tried" -gt 10 ] && [ "$r" = established ]; echo $?)" \

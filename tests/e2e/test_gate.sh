@@ -186,7 +186,7 @@ EOF
 t_detach() {
 	S "$SGATE" detach "$SDEV" || return 1
 	S ip -d link show "$SDEV" | grep -q 'prog/xdp' && { echo "XDP still attached"; return 1; }
-	S tc filter show dev "$SDEV" ingress | grep -q sgate && { echo "TC filter still there"; return 1; }
+	[ -n "$(S "$TOP/tests/tools/tcx_links.py" "$SDEV")" ] && { echo "TC link still there"; return 1; }
 	S "$SGATE" status | grep -q "$SDEV" && { echo "status still lists the device"; return 1; }
 	# Without the gate, the stack answers by itself.
 	C "$BUILD/echo" client "$SADDR" "$PORT" 2

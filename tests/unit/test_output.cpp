@@ -263,9 +263,8 @@ GateStatus map_gate()
 	g.ifindex = 2;
 	g.ifname = "eth0";
 	g.xdp_mode = "native";
-	g.xdp_prog_id = 11;
-	g.xdp_link_id = 12;
-	g.tc_prog_id = g.tc_found_id = 13;
+	g.xdp = {true, 12, 11, 2};
+	g.tc = {true, 14, 13, 2};
 	g.key_mode = KeyMode::map;
 	g.now_ns = 6045500000000ULL; // epoch 100 of 60 s, 14.5 s before the next
 	RingStatus ring;
@@ -284,10 +283,8 @@ GateStatus module_gate()
 	g.ifindex = 3;
 	g.ifname = "wan0";
 	g.xdp_mode = "generic";
-	g.xdp_prog_id = 21;
-	g.xdp_link_id = 22;
-	g.tc_prog_id = 23;
-	g.tc_found_id = 0;
+	g.xdp = {true, 22, 21, 3};
+	g.tc = {true, 24, 23, 0}; // detached behind sgate's back
 	g.key_mode = KeyMode::module;
 	g.now_ns = 150500000000ULL; // epoch 5 of 30 s, 29.5 s before the next
 	g.keys_in_map = {1};
@@ -310,7 +307,7 @@ void test_status_map_gate(void **)
 	                    "eth0\n"
 	                    "  ifindex:      2\n"
 	                    "  xdp:          native, prog id 11, link id 12\n"
-	                    "  tc ingress:   prog id 13\n"
+	                    "  tc ingress:   tcx, prog id 13, link id 14\n"
 	                    "  ports:        80,443\n"
 	                    "  mss:          v4 1460, v6 1440\n"
 	                    "  syn window:   65160, window scale 7\n"
@@ -331,7 +328,9 @@ void test_status_module_gate(void **)
 	                    "eth1\n"
 	                    "  ifindex:      3 (now named wan0)\n"
 	                    "  xdp:          generic, prog id 21, link id 22\n"
-	                    "  tc ingress:   prog id 23 (not attached!)\n"
+	                    "  tc ingress:   DETACHED: link id 24 (prog id 23) holds no device\n"
+	                    "  BROKEN:       without its TC half, the TCP stack resets every "
+	                    "connection the gate verifies; 'sgate detach eth1', then attach again\n"
 	                    "  ports:        443\n"
 	                    "  mss:          v4 536, v6 1220\n"
 	                    "  syn window:   64320, window scale 0\n"
@@ -422,13 +421,54 @@ void test_status_damaged(void **)
 	                            "sgate.ko\n"));
 }
 
+// A gate missing a half says which, and what to do; status exits non-zero.
+void test_status_broken_halves(void **)
+{
+	StatusReport report;
+	assert_false(gate_broken(map_gate()));
+	assert_true(gate_broken(module_gate()));
+
+	GateStatus g = map_gate();
+	g.xdp = LinkStatus{};
+	report.gates = {g};
+	std::string text = status_text(report);
+	assert_non_null(std::strstr(
+	        text.c_str(), "  ifindex:      2\n"
+	                      "  xdp:          MISSING: the pin of its link is gone\n"
+	                      "  tc ingress:   tcx, prog id 13, link id 14\n"
+	                      "  BROKEN:       without its XDP half, SYNs reach the TCP stack "
+	                      "unguarded; 'sgate detach eth0', then attach again\n"
+	                      "  ports:"));
+	assert_true(gate_broken(g));
+
+	g = map_gate();
+	g.xdp.ifindex = 0;
+	g.tc.ifindex = 0;
+	g.ifindex = 2; // named by neither link, but status found it: both detached
+	report.gates = {g};
+	text = status_text(report);
+	assert_non_null(std::strstr(text.c_str(), "  xdp:          DETACHED: link id 12 (prog id "
+	                                          "11) holds no device\n"));
+	assert_non_null(std::strstr(text.c_str(), "  BROKEN:       neither half of the gate is "
+	                                          "attached; 'sgate detach eth0', then attach "
+	                                          "again\n"));
+	assert_true(gate_broken(g));
+
+	g = map_gate();
+	g.ifindex = 0;
+	assert_true(gate_broken(g)); // device gone
+	g = map_gate();
+	g.damaged = "cannot read the keyring of eth0: Bad address";
+	assert_true(gate_broken(g));
+}
+
 void test_status_report(void **)
 {
 	StatusReport report;
-	report.netns_inode = 4026531840;
+	report.netns_cookie = 4026531840;
 	report.pin_root = "/sys/fs/bpf/sgate";
 	assert_string_equal(status_text(report).c_str(),
-	                    "no gates in this network namespace (netns inode 4026531840, pin "
+	                    "no gates in this network namespace (netns cookie 4026531840, pin "
 	                    "root /sys/fs/bpf/sgate)\n");
 
 	// Gates one after the other, a blank line between them.
@@ -446,12 +486,19 @@ void test_status_report(void **)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_sum_per_cpu),     cmocka_unit_test(test_stats_json),
-	        cmocka_unit_test(test_stats_table),     cmocka_unit_test(test_rows_from_ring),
-	        cmocka_unit_test(test_format_age),      cmocka_unit_test(test_keys_table),
-	        cmocka_unit_test(test_keys_json),       cmocka_unit_test(test_stats_module),
-	        cmocka_unit_test(test_status_map_gate), cmocka_unit_test(test_status_module_gate),
-	        cmocka_unit_test(test_status_damaged),  cmocka_unit_test(test_status_report),
+	        cmocka_unit_test(test_sum_per_cpu),
+	        cmocka_unit_test(test_stats_json),
+	        cmocka_unit_test(test_stats_table),
+	        cmocka_unit_test(test_rows_from_ring),
+	        cmocka_unit_test(test_format_age),
+	        cmocka_unit_test(test_keys_table),
+	        cmocka_unit_test(test_keys_json),
+	        cmocka_unit_test(test_stats_module),
+	        cmocka_unit_test(test_status_map_gate),
+	        cmocka_unit_test(test_status_module_gate),
+	        cmocka_unit_test(test_status_damaged),
+	        cmocka_unit_test(test_status_report),
+	        cmocka_unit_test(test_status_broken_halves),
 	};
 	return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The gate's two halves as links it owns (TAP).  Resetting the device's tc
+# setup (tc qdisc del ... clsact / ingress) must not take the TC half away:
+# real clients still complete handshakes through the gate.  A half taken
+# away behind sgate's back -- its link detached by another tool, or its pin
+# removed -- must make 'sgate status' say so, with the fix, and exit 11;
+# 'sgate detach' then still cleans up everything.
+set -u
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/tap.sh"
+
+PORT=8080
+pass=0 fail=0 n=0
+LOG=$(mktemp -d /tmp/sgate-links.XXXXXX)
+TCX_LINKS=$TOP/tests/tools/tcx_links.py
+
+verdict() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2" "${@:3}"; fi; }
+
+cleanup() { netns_down; rm -rf "$LOG"; }
+trap cleanup EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP gate link tests need root"
+	exit 0
+fi
+for f in "$SGATE" "$BUILD/echo"; do
+	[ -x "$f" ] || { echo "Bail out! $f missing: run make all tests"; exit 1; }
+done
+netns_up || { echo "Bail out! cannot create namespaces and veth"; exit 1; }
+S "$BUILD/echo" server "$PORT" >"$LOG/server.out" 2>&1 &
+wait_listen "$PORT" || { echo "Bail out! echo server did not start"; exit 1; }
+echo "TAP version 13"
+
+attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" --key-period 5 >"$LOG/attach.out" 2>&1; }
+# The pin directory of this device's gate.
+gate_dir() { find /sys/fs/bpf/sgate -mindepth 2 -maxdepth 2 -name "$SDEV" 2>/dev/null | head -n1; }
+# The link id status reports on a line ("xdp:" or "tc ingress:").
+link_id() { S "$SGATE" status 2>/dev/null | sed -n "s/^  $1 *.*link id \([0-9]*\).*/\1/p"; }
+# Nothing of a gate left: no XDP program, no tcx link, no pins, no status.
+clean() {
+	! S ip -d link show "$SDEV" | grep -q 'prog/xdp' &&
+		[ -z "$(S "$TCX_LINKS" "$SDEV")" ] &&
+		[ -z "$(gate_dir)" ] &&
+		! S "$SGATE" status 2>/dev/null | grep -q "$SDEV"
+}
+# A real connection, handed to the stack by the gate's TC half.
+through_gate() {
+	local before
+	before=$(gate_stat tc_handoff)
+	C "$BUILD/echo" client "$SADDR" "$PORT" 2 >"$LOG/client.out" 2>&1 || return 1
+	[ "$(gate_stat tc_handoff)" -gt "$before" ]
+}
+
+attach || { echo "Bail out! attach failed: $(cat "$LOG/attach.out")"; exit 1; }
+S "$SGATE" status >"$LOG/status.out" 2>&1
+rc=$?
+verdict "$([ $rc = 0 ] && grep -q '^  tc ingress:   tcx, prog id' "$LOG/status.out" &&
+	[ -n "$(S "$TCX_LINKS" "$SDEV")" ]; echo $?)" \
+	"attach puts the TC half on the device's tcx hook; status exits 0" \
+	"exit $rc" "$(cat "$LOG/status.out")"
+
+# 1. Another tool resets tc on the device.
+S tc qdisc del dev "$SDEV" clsact 2>/dev/null
+S tc qdisc del dev "$SDEV" ingress 2>/dev/null
+S tc qdisc add dev "$SDEV" clsact && S tc qdisc del dev "$SDEV" clsact
+verdict "$(through_gate; echo $?)" \
+	"after 'tc qdisc del dev DEV clsact' and 'ingress', a real client still connects through the gate" \
+	"$(tail -n3 "$LOG/client.out")"
+
+# 2. The TC link detached behind sgate's back.
+bpftool link detach id "$(link_id 'tc ingress:')" 2>"$LOG/bpftool.out"
+S "$SGATE" status >"$LOG/status.out" 2>&1
+rc=$?
+verdict "$([ $rc = 11 ] && grep -q '^  tc ingress:   DETACHED' "$LOG/status.out" &&
+	grep -q "^  BROKEN: .*TC half.*'sgate detach $SDEV', then attach again" "$LOG/status.out"; echo $?)" \
+	"TC link detached by another tool: status says so, with the fix, and exits 11" \
+	"exit $rc" "$(cat "$LOG/bpftool.out" "$LOG/status.out")"
+S "$SGATE" detach "$SDEV" >"$LOG/detach.out" 2>&1
+verdict "$(clean; echo $?)" "detach then cleans up the gate with a detached TC half" \
+	"$(cat "$LOG/detach.out")"
+
+# 3. The XDP link's pin removed: the link dies with its last reference.
+attach || echo "attach failed: $(cat "$LOG/attach.out")"
+rm -f "$(gate_dir)/xdp_link"
+S "$SGATE" status >"$LOG/status.out" 2>&1
+rc=$?
+verdict "$([ $rc = 11 ] && grep -q '^  xdp:          MISSING' "$LOG/status.out" &&
+	grep -q "^  BROKEN: .*XDP half" "$LOG/status.out"; echo $?)" \
+	"XDP link pin removed: status says the XDP half is missing, with the fix, and exits 11" \
+	"exit $rc" "$(cat "$LOG/status.out")"
+S "$SGATE" detach "$SDEV" >"$LOG/detach.out" 2>&1
+verdict "$(clean; echo $?)" "detach then cleans up the gate missing its XDP half" \
+	"$(cat "$LOG/detach.out")"
+
+# 4. The XDP link detached behind sgate's back.
+attach || echo "attach failed: $(cat "$LOG/attach.out")"
+bpftool link detach id "$(link_id 'xdp:')" 2>"$LOG/bpftool.out"
+S "$SGATE" status >"$LOG/status.out" 2>&1
+rc=$?
+verdict "$([ $rc = 11 ] && grep -q '^  xdp:          DETACHED' "$LOG/status.out" &&
+	grep -q '^  tc ingress:   tcx' "$LOG/status.out"; echo $?)" \
+	"XDP link detached by another tool: status says so and exits 11" \
+	"exit $rc" "$(cat "$LOG/bpftool.out" "$LOG/status.out")"
+S "$SGATE" detach "$SDEV" >"$LOG/detach.out" 2>&1
+verdict "$(clean; echo $?)" "detach then cleans up the gate with a detached XDP half" \
+	"$(cat "$LOG/detach.out")"
+
+echo "1..$n"
+echo "gate links: $pass passed, $fail failed"
+[ "$fail" = 0 ]
