@@ -13,7 +13,12 @@ set -u
 PORT=8081
 CPORT=45678
 LOG=$(mktemp -d /tmp/sgate-reuse.XXXXXX)
-cleanup() { netns_down; rm -rf "$LOG"; }
+server=
+cleanup() {
+	[ -z "$server" ] || { kill "$server"; wait "$server"; } 2>/dev/null
+	netns_down
+	rm -rf "$LOG"
+}
 trap cleanup EXIT
 
 if [ "$(id -u)" != 0 ]; then
@@ -56,6 +61,7 @@ except Exception as e:
 s.close()
 PY
 S python3 "$LOG/server.py" "$PORT" &
+server=$!
 wait_listen "$PORT" || { echo "Bail out! server did not start"; exit 1; }
 S "$SGATE" attach "$SDEV" --ports "$PORT" >/dev/null || { echo "Bail out! attach failed"; exit 1; }
 
