@@ -34,10 +34,11 @@ enum local_verdict {
 
 struct local_answer {
 	__u32 daddr[4];
-	__u16 dport;		/* 0: the address alone was asked about */
+	__u16 dport;
 	__u8 ipv6;
 	__u8 verdict;		/* enum local_verdict */
-	__u32 pad;
+	__u8 with_port;		/* 0: the address alone was asked about */
+	__u8 pad[3];
 	__u64 expires_ns;
 };
 
@@ -137,9 +138,10 @@ static __always_inline __u32 local_slot(const struct sgate_flow *f,
 }
 
 static __always_inline bool same_dest(const struct local_answer *a,
-				      const struct sgate_flow *f, __u16 dport)
+				      const struct sgate_flow *f, bool with_port)
 {
-	return a->dport == dport && a->ipv6 == f->ipv6 &&
+	return a->with_port == with_port &&
+	       (!with_port || a->dport == f->dport) && a->ipv6 == f->ipv6 &&
 	       a->daddr[0] == f->daddr[0] && a->daddr[1] == f->daddr[1] &&
 	       a->daddr[2] == f->daddr[2] && a->daddr[3] == f->daddr[3];
 }
@@ -165,13 +167,14 @@ static __always_inline int for_this_host(struct xdp_md *ctx,
 	    !mac_is_ours(cfg, data) || multicast_dest(f))
 		return LOCAL_NOT_LOCAL;
 	a = bpf_map_lookup_elem(&sgate_local_cache, &slot);
-	if (a && now < a->expires_ns && same_dest(a, f, dport))
+	if (a && now < a->expires_ns && same_dest(a, f, with_port))
 		return a->verdict;
 
 	verdict = local_lookup(ctx, f, with_port);
 	if (a) {
 		__builtin_memcpy(a->daddr, f->daddr, sizeof(a->daddr));
 		a->dport = dport;
+		a->with_port = with_port;
 		a->ipv6 = f->ipv6;
 		a->verdict = verdict;
 		a->expires_ns = now + LOCAL_CACHE_TTL_NS;
