@@ -29,6 +29,8 @@ void write_case(const char *path, const struct context *c,
 	fprintf(f, "syn_window %u\nrcv_wscale %u\nepoch_ns %llu\nmeta_len %u\nsel %u\n",
 		c->cfg.syn_window, c->cfg.rcv_wscale,
 		(unsigned long long)c->cfg.epoch_ns, c->meta_len, c->sel);
+	fprintf(f, "mac %02x%02x%02x%02x%02x%02x\n", c->cfg.mac[0], c->cfg.mac[1],
+		c->cfg.mac[2], c->cfg.mac[3], c->cfg.mac[4], c->cfg.mac[5]);
 	fprintf(f, "ports");
 	for (p = 0; p < 65536; p++)
 		if ((c->cfg.ports[p / 32] >> (p % 32)) & 1) {
@@ -105,7 +107,13 @@ int read_case(const char *path, struct context *c, uint8_t *frame,
 			c->meta_len = v;
 		else if (sscanf(line, "sel %u", &v) == 1)
 			c->sel = v;
-		else if (!strcmp(word, "ports")) {
+		else if (!strcmp(word, "mac")) {
+			unsigned b, x;
+
+			for (b = 0; b < 6; b++)
+				if (sscanf(line + 4 + 2 * b, "%2x", &x) == 1)
+					c->cfg.mac[b] = (uint8_t)x;
+		} else if (!strcmp(word, "ports")) {
 			char *tok = strtok(line + 5, " \n");
 
 			for (; tok; tok = strtok(NULL, " \n")) {

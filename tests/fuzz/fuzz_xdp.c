@@ -3,8 +3,9 @@
  * Differential fuzzer: every frame goes to the real XDP program through
  * BPF_PROG_RUN and to the reference model (tests/model/), and the two must
  * agree on the verdict, the bytes that come out (frame and metadata) and
- * the counter that moved.  Three invariants are checked on every frame
- * without the model (invariants.c).  Frames come from gen.c and the seed
+ * the counter that moved.  Invariants are checked on every frame without
+ * the model's decision (invariants.c): above all the rule, that nothing the
+ * stack would hand to a protected listener passes unjudged.  Frames come from gen.c and the seed
  * corpus in seeds.c; disagreements are saved as case files (case_file.c)
  * and tests/fuzz/regress/ holds those that must never come back.
  *
@@ -14,7 +15,9 @@
  *   SGATE_FUZZ_SAVE     where new mismatches are written (build/fuzz)
  *
  * It runs in a network namespace of its own, so the only sockets the
- * program's lookups can find are the two connections it makes itself.
+ * program's lookups can find are the two connections it makes itself and
+ * the listeners on GEN_LISTEN_PORTS (any address).  That namespace forwards
+ * nothing, so every destination is local to the FIB.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -34,6 +37,7 @@
 
 #include <cmocka.h>
 #include <sodium.h>
+#include <bpf/bpf.h>
 #include <linux/bpf.h>
 
 #include "sgate/abi.h"
@@ -44,6 +48,7 @@
 #include "context.h"
 #include "gen.h"
 #include "invariants.h"
+#include "sgate.skel.h"
 
 enum {
 	/* BPF_PROG_RUN's metadata limit on this kernel: 256 - xdp_frame. */
@@ -115,6 +120,66 @@ static bool stack_owns(const struct model_tuple *t, void *arg)
 	       tuple_is(t, GEN_EST_SERVER_PORT, GEN_EST_CLIENT_PORT);
 }
 
+static bool is_loopback(const struct model_tuple *t)
+{
+	static const uint8_t lo4[4] = { 127, 0, 0, 1 }, lo6[16] = { [15] = 1 };
+
+	return !memcmp(t->daddr, t->ipv6 ? lo6 : lo4, t->ipv6 ? 16 : 4);
+}
+
+/* The listeners: GEN_LISTEN_PORTS anywhere, and the pair's on loopback. */
+static bool listening(const struct model_tuple *t, void *arg)
+{
+	unsigned dport = (unsigned)(t->dport[0] << 8 | t->dport[1]);
+
+	(void)arg;
+	if (dport == GEN_EST_SERVER_PORT)
+		return is_loopback(t);
+	return gen_listening(dport);
+}
+
+static bool addr_local(const struct model_tuple *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	return true;
+}
+
+/*
+ * The gate's "recent" map (bpf/recent.h) is state it keeps across frames;
+ * the fuzzer reads it for the 4-tuples the stack owns, at the slots learnt
+ * in setup by passing one ACK of each (learn_recent_slots()).
+ */
+enum { OWNED_TUPLES = 4, RECENT_UNIT_SHIFT = 30, RECENT_WINDOW_UNITS = 120 };
+static struct model_tuple owned[OWNED_TUPLES];
+static int owned_slot[2][OWNED_TUPLES];
+
+static bool same_tuple(const struct model_tuple *a, const struct model_tuple *b)
+{
+	size_t n = a->ipv6 ? 16 : 4;
+
+	return a->ipv6 == b->ipv6 && !memcmp(a->saddr, b->saddr, n) &&
+	       !memcmp(a->daddr, b->daddr, n) && !memcmp(a->sport, b->sport, 2) &&
+	       !memcmp(a->dport, b->dport, 2);
+}
+
+static bool recent(const struct model_tuple *t, uint64_t now_ns, void *arg)
+{
+	uint32_t stamp = 0, now = (uint32_t)(now_ns >> RECENT_UNIT_SHIFT) + 1;
+	int fd = bpf_map__fd(inst[cur.inst].skel->maps.sgate_recent), k;
+	uint32_t slot;
+
+	(void)arg;
+	for (k = 0; k < OWNED_TUPLES; k++)
+		if (same_tuple(t, &owned[k]) && owned_slot[cur.inst][k] >= 0) {
+			slot = (uint32_t)owned_slot[cur.inst][k];
+			if (bpf_map_lookup_elem(fd, &slot, &stamp))
+				return false;
+			return stamp && now - stamp <= RECENT_WINDOW_UNITS;
+		}
+	return false;	/* the model asks only about the stack's tuples */
+}
+
 static int connect_pair(int family)
 {
 	struct sockaddr_storage srv = {}, cli = {};
@@ -155,7 +220,7 @@ static int connect_pair(int family)
 
 static int netns_setup(void)
 {
-	int err = gate_netns_enter();
+	int err = gate_netns_enter(), k;
 
 	if (err) {
 		fprintf(stderr, "a network namespace of our own: %s\n", strerror(-err));
@@ -164,6 +229,14 @@ static int netns_setup(void)
 	if (connect_pair(AF_INET) || connect_pair(AF_INET6)) {
 		fprintf(stderr, "loopback connections: %s\n", strerror(errno));
 		return -1;
+	}
+	for (k = 0; k < GEN_NLISTEN; k++) {
+		err = gate_listen(gen_listen_ports[k]);
+		if (err) {
+			fprintf(stderr, "listen on %u: %s\n", gen_listen_ports[k],
+				strerror(-err));
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -239,6 +312,11 @@ static void random_context(struct rng *g, struct context *c)
 	memset(c, 0, sizeof(*c));
 	c->inst = rng_chance(g, 88) ? CONTEXT_IPV6 : CONTEXT_NO_IPV6;
 	c->cfg.abi_version = SGATE_ABI_VERSION;
+	/* The device's MAC: the builder's server, now and then another. */
+	memcpy(c->cfg.mac, pkt_server_mac, 6);
+	if (rng_chance(g, 5))
+		for (i = 0; i < 6; i++)
+			c->cfg.mac[i] = (uint8_t)rng_u64(g);
 	c->cfg.features = rng_chance(g, 50) ? 15 : rng_below(g, 16);
 	c->cfg.mss_v4 = random_mss(g);
 	c->cfg.mss_v6 = random_mss(g);
@@ -281,6 +359,7 @@ static void random_context(struct rng *g, struct context *c)
 static void base_context(struct context *c)
 {
 	memset(c, 0, sizeof(*c));
+	memcpy(c->cfg.mac, pkt_server_mac, 6);
 	c->cfg.abi_version = SGATE_ABI_VERSION;
 	c->cfg.features = 15;
 	c->cfg.mss_v4 = 1460;
@@ -382,13 +461,12 @@ static bool outcome_matches(const struct outcome *o, const struct model_result *
 
 static void check_invariants(const uint8_t *frame, size_t len,
 			     const struct outcome *o,
-			     const struct model_result *m, uint64_t t0,
+			     const struct model_result *m,
+			     const struct model_env *env, uint64_t t0,
 			     const char *origin)
 {
 	const char *bad = invariant_broken(frame, len, o->verdict, o->stat,
-					   o->frame_out, o->out_len, m,
-					   &cur.ring[cur.sel & 1],
-					   cur.cfg.epoch_ns, t0);
+					   o->frame_out, o->out_len, m, env, t0);
 
 	if (bad) {
 		invariant_failures++;
@@ -416,6 +494,9 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 		.meta_room = META_MAX - cur.meta_len,
 		.tail_room = 1024,
 		.stack_owns = stack_owns,
+		.addr_local = addr_local,
+		.listening = listening,
+		.recent = recent,
 	};
 	uint64_t now[SGATE_STAT_MAX], t0, t1;
 	uint32_t retval = 0, size_out = 0, meta_out = 0;
@@ -440,7 +521,8 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 			frames_refused++;
 			model_xdp(frame, len, &env, &m);
 			if (err != -EINVAL || m.verdict != XDP_PASS ||
-			    (m.stat != SGATE_STAT_PASS_NOT_IP && m.stat != MODEL_NO_STAT)) {
+			    (m.stat != SGATE_STAT_PASS_NOT_IP &&
+			     m.stat != SGATE_STAT_PASS_UNCONFIGURED)) {
 				mismatches++;
 				fprintf(stderr, "MISMATCH: %zu-byte frame: run %d, model %s\n",
 					len, err, stat_str(m.stat));
@@ -477,8 +559,8 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 
 	model_xdp(frame, len, &env, &m);
 	same = outcome_matches(o, &m);
-	/* Our TSval is the clock >> 20: the program read it between t0 and t1. */
-	if (!same && model_tsval(t0) != model_tsval(t1)) {
+	/* Our TSval counts the clock >> 20: the program read it between t0 and t1. */
+	if (!same && model_tsval(t0, 0) != model_tsval(t1, 0)) {
 		env.now_ns = t1;
 		model_xdp(frame, len, &env, &m);
 		same = outcome_matches(o, &m);
@@ -491,7 +573,7 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 		mismatches++;
 		report("program and model disagree", frame, len, o, &m, origin);
 	}
-	check_invariants(frame, len, o, &m, t0, origin);
+	check_invariants(frame, len, o, &m, &env, t0, origin);
 	return same;
 }
 
@@ -505,6 +587,75 @@ static uint64_t env_u64(const char *name, uint64_t def)
 		return def;
 	return strchr(v, 'e') || strchr(v, 'E') ? (uint64_t)strtod(v, NULL) :
 						  strtoull(v, NULL, 0);
+}
+
+/* The slot of the gate's recent map that changes when frame passes. */
+static int slot_stamped_by(const struct gate *g, const uint8_t *frame,
+			   size_t len)
+{
+	static uint32_t before[1 << 16];
+	static uint8_t out[GEN_FRAME_MAX + 64];
+	int fd = bpf_map__fd(g->skel->maps.sgate_recent);
+	struct gate_xdp_out run;
+	uint32_t k, v;
+
+	for (k = 0; k < (1 << 16); k++)
+		if (bpf_map_lookup_elem(fd, &k, &before[k]))
+			return -1;
+	if (gate_run_xdp(g, frame, 0, (uint32_t)len, out, sizeof(out), &run))
+		return -1;
+	for (k = 0; k < (1 << 16); k++)
+		if (!bpf_map_lookup_elem(fd, &k, &v) && v != before[k])
+			return (int)k;
+	return -1;
+}
+
+/*
+ * Pass an ACK of each connection the stack owns through each gate: its
+ * 4-tuple's slot in the recent map is the one that changes.
+ */
+static int learn_recent_slots(void)
+{
+	static uint8_t frame[GEN_FRAME_MAX];
+	struct gen_spec s;
+	struct context c;
+	int which, k;
+
+	for (k = 0; k < OWNED_TUPLES; k++) {
+		struct model_tuple *t = &owned[k];
+		bool back = k & 1;
+
+		memset(t, 0, sizeof(*t));
+		t->ipv6 = k >= 2;
+		if (t->ipv6) {
+			t->saddr[15] = t->daddr[15] = 1;
+		} else {
+			t->saddr[0] = t->daddr[0] = 127;
+			t->saddr[3] = t->daddr[3] = 1;
+		}
+		t->sport[0] = (back ? GEN_EST_SERVER_PORT : GEN_EST_CLIENT_PORT) >> 8;
+		t->sport[1] = (back ? GEN_EST_SERVER_PORT : GEN_EST_CLIENT_PORT) & 0xff;
+		t->dport[0] = (back ? GEN_EST_CLIENT_PORT : GEN_EST_SERVER_PORT) >> 8;
+		t->dport[1] = (back ? GEN_EST_CLIENT_PORT : GEN_EST_SERVER_PORT) & 0xff;
+	}
+	for (which = 0; which < 2; which++) {
+		base_context(&c);
+		c.inst = which;
+		apply_context(&c);
+		for (k = 0; k < OWNED_TUPLES; k++) {
+			const struct model_tuple *t = &owned[k];
+
+			gen_default(&s, t->ipv6);
+			memcpy(s.p.saddr, t->saddr, 16);
+			memcpy(s.p.daddr, t->daddr, 16);
+			s.p.sport = (uint16_t)(t->sport[0] << 8 | t->sport[1]);
+			s.p.dport = (uint16_t)(t->dport[0] << 8 | t->dport[1]);
+			s.p.flags = 0x10;
+			owned_slot[which][k] = slot_stamped_by(&inst[which], frame,
+							       gen_build(&s, frame, NULL));
+		}
+	}
+	return 0;
 }
 
 static int setup(void **state)
@@ -523,7 +674,7 @@ static int setup(void **state)
 	}
 	if (getenv("SGATE_FUZZ_SAVE"))
 		save_dir = getenv("SGATE_FUZZ_SAVE");
-	return 0;
+	return learn_recent_slots();
 }
 
 static int teardown(void **state)
@@ -662,10 +813,12 @@ static void test_random(void **state)
 	static const int reachable[] = {
 		SGATE_STAT_PASS_NOT_IP, SGATE_STAT_PASS_NOT_TCP,
 		SGATE_STAT_PASS_NOT_PROTECTED, SGATE_STAT_PASS_FRAGMENT,
-		SGATE_STAT_PASS_OTHER_FLAGS,
+		SGATE_STAT_PASS_NOT_LOCAL, SGATE_STAT_PASS_NO_LISTENER,
+		SGATE_STAT_PASS_OTHER_FLAGS, SGATE_STAT_PASS_UNCONFIGURED,
 		SGATE_STAT_PASS_ESTABLISHED, SGATE_STAT_SYN_ANSWERED,
 		SGATE_STAT_COOKIE_VALID, SGATE_STAT_COOKIE_BAD_MAC,
 		SGATE_STAT_COOKIE_STALE, SGATE_STAT_DROP_MALFORMED,
+		SGATE_STAT_DROP_UNJUDGED,
 		SGATE_STAT_DROP_FRAGMENT, SGATE_STAT_DROP_BOGUS_SOURCE,
 		SGATE_STAT_DROP_NO_KEY, SGATE_STAT_DROP_NO_META,
 	};

@@ -14,10 +14,47 @@
 
 /* ---- specs to frames ----------------------------------------------- */
 
+const uint16_t gen_listen_ports[GEN_NLISTEN] = { 80, 443, 8443 };
+
+bool gen_listening(unsigned port)
+{
+	int k;
+
+	for (k = 0; k < GEN_NLISTEN; k++)
+		if (gen_listen_ports[k] == port)
+			return true;
+	return false;
+}
+
 void gen_default(struct gen_spec *s, int ipv6)
 {
 	memset(s, 0, sizeof(*s));
 	pkt_default(&s->p, ipv6);
+	s->tcp_keep = -1;
+}
+
+/* Cut the TCP header and payload to s->tcp_keep bytes, or zero the IP length. */
+static size_t cut_and_relabel(const struct gen_spec *s, uint8_t *buf,
+			      size_t len, const struct pkt_layout *lay)
+{
+	uint8_t *ip = buf + lay->l3off;
+	size_t end = len;
+
+	if (s->tcp_keep >= 0 && lay->l4off + (size_t)s->tcp_keep < len)
+		end = lay->l4off + (size_t)s->tcp_keep;
+	if (lay->l3off + 40 > end && s->p.ipv6)
+		return end;
+	if (lay->l3off + 20 > end)
+		return end;
+	if (s->p.ipv6) {
+		put16(ip + 4, s->iplen_zero ? 0 : (uint16_t)(end - lay->l3off - 40));
+	} else {
+		put16(ip + 2, s->iplen_zero ? 0 : (uint16_t)(end - lay->l3off));
+		put16(ip + 10, 0);
+		put16(ip + 10, csum_rfc1071(ip, (size_t)(ip[0] & 15) * 4 <= end - lay->l3off ?
+						    (size_t)(ip[0] & 15) * 4 : 20, 0));
+	}
+	return end;
 }
 
 static size_t ext_size(const struct gen_ext *e)
@@ -73,6 +110,12 @@ size_t gen_build(const struct gen_spec *s, uint8_t *out, struct pkt_layout *lay)
 	p.extlen = s->p.ipv6 ? ext_bytes(s, ext) : 0;
 	p.ext_first = s->next_ext ? s->ext[0].type : 0;
 	len = pkt_build(&p, buf);
+	if (s->tcp_keep >= 0 || s->iplen_zero) {
+		struct pkt_layout l;
+
+		pkt_layout(&p, &l);
+		len = cut_and_relabel(s, buf, len, &l);
+	}
 	if (len > GEN_FRAME_MAX)
 		len = GEN_FRAME_MAX;
 	memcpy(out, buf, len);
@@ -284,9 +327,20 @@ void gen_random(struct rng *r, const struct gen_target *t,
 		s->p.ethertype = types[rng_below(r, 8)];
 	}
 
-	/* Ethernet and VLAN */
-	for (k = 0; k < 6; k++)
-		s->p.dmac[k] = (uint8_t)rng_u64(r);
+	/* Ethernet and VLAN: mostly to the device, else another MAC or a group. */
+	roll = rng_below(r, 100);
+	if (roll < 80) {
+		memcpy(s->p.dmac, t->cfg->mac, 6);
+	} else {
+		for (k = 0; k < 6; k++)
+			s->p.dmac[k] = (uint8_t)rng_u64(r);
+		if (roll < 90)
+			s->p.dmac[0] &= 0xfe;
+		else if (roll < 95)
+			memcpy(s->p.dmac, (uint8_t[]){ 0x01, 0x00, 0x5e, 0, 0, 1 }, 4);
+		else
+			memset(s->p.dmac, 0xff, 6);
+	}
 	for (k = 0; k < 6; k++)
 		s->p.smac[k] = (uint8_t)rng_u64(r);
 	s->p.smac[0] &= 0xfe;
@@ -311,6 +365,8 @@ void gen_random(struct rng *r, const struct gen_target *t,
 		if (rng_chance(r, 10))
 			for (k = 0; k < 4; k++)
 				s->p.daddr[k] = (uint8_t)rng_u64(r);
+		if (rng_chance(r, 4))	/* multicast, class E, broadcast */
+			memcpy(s->p.daddr, v4_special[4 + rng_below(r, 4)], 4);
 	} else {
 		if (rng_chance(r, 85)) {
 			s->p.saddr[0] = 0x20;
@@ -323,11 +379,18 @@ void gen_random(struct rng *r, const struct gen_target *t,
 		if (rng_chance(r, 10))
 			for (k = 0; k < 16; k++)
 				s->p.daddr[k] = (uint8_t)rng_u64(r);
+		if (rng_chance(r, 4)) {	/* ff02::1, ff05::2 ... */
+			s->p.daddr[0] = 0xff;
+			s->p.daddr[1] = (uint8_t)rng_below(r, 16);
+		}
 	}
 
 	/* Ports, numbers, flags */
 	s->p.sport = (uint16_t)rng_u64(r);
-	s->p.dport = rng_chance(r, 75) ? pick_protected(r, t) : (uint16_t)rng_u64(r);
+	roll = rng_below(r, 100);
+	s->p.dport = roll < 70 ? pick_protected(r, t) :
+		     roll < 80 ? gen_listen_ports[rng_below(r, GEN_NLISTEN)] :
+				 (uint16_t)rng_u64(r);
 	s->p.seq = (uint32_t)rng_u64(r);
 	s->p.ack = (uint32_t)rng_u64(r);
 	s->p.window = (uint16_t)rng_u64(r);
@@ -404,23 +467,33 @@ void gen_random(struct rng *r, const struct gen_target *t,
 		s->p.frag = roll < 50 ? 0x4000 : roll < 85 ? 0 : roll < 90 ? 0x2000 :
 			  roll < 95 ? (uint16_t)(1 + rng_below(r, 0x1fff)) :
 				      (uint16_t)rng_u64(r);
+		if (s->p.frag == 0x2000 && rng_chance(r, 50))
+			s->tcp_keep = (int)rng_below(r, 20);	/* ports cut off? */
 		if (rng_chance(r, 3))
 			s->p.ver_ihl = (uint8_t)rng_u64(r);
 	} else {
 		if (rng_chance(r, 20)) {
 			static const uint8_t types[] = { 0, 43, 60, 44, 44, 60, 0, 51, 50, 59 };
 
-			s->next_ext = 1 + (int)rng_below(r, 5);
+			/* Up to 4, as the gate once walked; up to 12, beyond its 8. */
+			s->next_ext = rng_chance(r, 50) ? 1 + (int)rng_below(r, 4) :
+							 5 + (int)rng_below(r, 8);
 			for (k = 0; k < (unsigned)s->next_ext; k++) {
 				struct gen_ext *x = &s->ext[k];
 
 				x->type = types[rng_below(r, rng_chance(r, 85) ? 7 : 10)];
+				if (rng_chance(r, 8))
+					x->type = 51;	/* AH: judged like the rest */
 				x->hdrlen = rng_chance(r, 90) ? (uint8_t)rng_below(r, 3) :
 								(uint8_t)rng_below(r, 64);
+				if (x->type == 51 && rng_chance(r, 80))
+					x->hdrlen = (uint8_t)(2 * rng_below(r, 4));
 				roll = rng_below(r, 100);
 				x->fragword = roll < 50 ? 0 : roll < 75 ? 1 :
 					      (uint16_t)rng_u64(r);
 			}
+			if (rng_chance(r, 20))
+				s->tcp_keep = (int)rng_below(r, 20);
 		}
 		if (rng_chance(r, 3))
 			s->p.ver_tc_flow = (uint32_t)rng_u64(r);
@@ -430,6 +503,8 @@ void gen_random(struct rng *r, const struct gen_target *t,
 	if (rng_chance(r, 12))
 		s->p.totlen_delta = rng_chance(r, 70) ? (int)rng_below(r, 81) - 40 :
 						      (int)rng_below(r, 70000) - 35000;
+	if (rng_chance(r, 2))
+		s->iplen_zero = true;	/* a super-packet's length, in a short frame */
 
 	/* TCP header length, payload, Ethernet padding */
 	if (rng_chance(r, 8))

@@ -19,11 +19,17 @@
 
 enum {
 	GEN_FRAME_MAX = 2048,
-	GEN_MAX_EXT = 6,
+	GEN_MAX_EXT = 12,
 	/* The fuzzer's fixed established connection (its own netns). */
 	GEN_EST_SERVER_PORT = 7777,
 	GEN_EST_CLIENT_PORT = 7778,
+	/* Ports the fuzzer listens on, on any address (gen_listen_ports). */
+	GEN_NLISTEN = 3,
 };
+
+extern const uint16_t gen_listen_ports[GEN_NLISTEN];
+/* Does the fuzzer listen on this port on any address? */
+bool gen_listening(unsigned port);
 
 struct gen_ext {
 	uint8_t type;		/* 0, 43, 60, 44, or anything */
@@ -45,6 +51,12 @@ struct gen_spec {
 	size_t ipoptlen;		/* multiple of 4 */
 	struct gen_ext ext[GEN_MAX_EXT];
 	int next_ext;
+	/*
+	 * Applied after building, IP lengths made to agree: keep only this
+	 * many TCP bytes (-1: all), and/or write an IP length of 0.
+	 */
+	int tcp_keep;
+	bool iplen_zero;
 };
 
 /* The gate's settings the generator aims at. */

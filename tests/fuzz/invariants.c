@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fuzzer's invariants, checked on every frame without the model: a
+ * The fuzzer's invariants, checked on every frame without the model's
+ * decision: the stack's reading of the frame (tests/model/kernel_view.c), a
  * strict reading of the headers of its own, and the cookie MAC recomputed
  * as the document spells it (tests/lib/doc_mac.c).
  */
@@ -10,6 +11,7 @@
 #include <linux/bpf.h>
 
 #include "../lib/doc_mac.h"
+#include "../model/kernel_view.h"
 #include "invariants.h"
 
 static unsigned g16(const uint8_t *p)
@@ -62,13 +64,14 @@ static int sound_syn(const uint8_t *b, size_t len)
 		ip_end = l3 + 40 + g16(b + l3 + 4);
 		nh = b[l3 + 6];
 		l4 = l3 + 40;
-		for (k = 0; k < 4 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); k++) {
+		while (nh == 0 || nh == 43 || nh == 60 || nh == 44 || nh == 51) {
 			if (len < l4 + 8)
 				return -1;
 			if (nh == 44 && (g16(b + l4 + 2) & 0xfff9))
 				return -1;	/* a fragment */
 			tcp = b[l4];
-			l4 += nh == 44 ? 8 : ((size_t)b[l4 + 1] + 1) * 8;
+			l4 += nh == 44 ? 8 : nh == 51 ? ((size_t)b[l4 + 1] + 2) * 4 :
+							((size_t)b[l4 + 1] + 1) * 8;
 			nh = tcp;
 		}
 		if (nh != 6)
@@ -165,13 +168,62 @@ static bool genuine_cookie(const struct model_result *m, const uint8_t *b,
 	return false;
 }
 
+static bool protected_port(const struct sgate_config *cfg, unsigned port)
+{
+	return (cfg->ports[port / 32] >> (port % 32)) & 1;
+}
+
+/*
+ * Could the stack hand this frame to a protected listener of this host as
+ * a SYN or an ACK (one that could complete a handshake), were the gate not
+ * there?  A first fragment could: reassembly makes it whole, and when its
+ * ports are cut off any port may be behind them.
+ */
+static bool reaches_protected_listener(const uint8_t *frame, size_t len,
+				       const struct model_env *env)
+{
+	const struct sgate_config *cfg = env->cfg;
+	struct kernel_view kv;
+	const struct model_tuple *t = &kv.t;
+	unsigned f;
+
+	kernel_view(frame, len, &kv);
+	if (kv.cls != KV_TCP || (kv.ipv6 && !env->ipv6_enabled))
+		return false;		/* the host has no IPv6 without it */
+	if (memcmp(frame, cfg->mac, 6) || kv_multicast_dest(t) ||
+	    (env->addr_local && !env->addr_local(t, env->stack_arg)))
+		return false;
+	if (!kv.ports)
+		return kv.first_fragment;
+	if (!protected_port(cfg, g16(t->dport)) ||
+	    (env->listening && !env->listening(t, env->stack_arg)))
+		return false;
+	if (kv.first_fragment)
+		return true;
+	if (!kv.tcp_whole)
+		return false;		/* the stack drops it */
+	f = kv.flags & 0x17;		/* FIN, SYN, RST, ACK */
+	return f == 0x02 || (f & ~0x01) == 0x10;
+}
+
 const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 			     int stat, const uint8_t *out, size_t out_len,
 			     const struct model_result *m,
-			     const struct sgate_keyring *ring,
-			     uint64_t epoch_ns, uint64_t now_ns)
+			     const struct model_env *env, uint64_t now_ns)
 {
+	const struct sgate_keyring *ring = env->ring;
+	uint64_t epoch_ns = env->cfg->epoch_ns;
 	const char *bad = NULL;
+
+	if (stat == -1)
+		return "the frame moved no counter";
+	if (stat == -2)
+		return "the frame moved more than one counter";
+	if (epoch_ns && verdict == XDP_PASS &&
+	    stat != SGATE_STAT_PASS_ESTABLISHED &&
+	    stat != SGATE_STAT_COOKIE_VALID &&
+	    reaches_protected_listener(frame, len, env))
+		return "passed without a verdict: the stack would hand it to a protected listener";
 
 	if (verdict == XDP_TX) {
 		int offered = sound_syn(frame, len), has;

@@ -388,6 +388,98 @@ SEED(syn_to_listener_loopback) {
 	s->p.dport = GEN_EST_SERVER_PORT;
 }
 
+/*
+ * An IPv6 chain of n extension headers before TCP, cycling through every
+ * kind the gate walks (AH among them): past eight the gate cannot judge.
+ */
+static void v6_chain(struct gen_spec *s, int n)
+{
+	static const uint8_t kinds[] = { 0, 60, 43, 51, 60, 44, 60, 51 };
+	int k;
+
+	gen_default(s, 1);
+	gen_set_opts(s, gen_linux_opts, 20);
+	s->next_ext = n;
+	for (k = 0; k < n; k++)
+		s->ext[k] = (struct gen_ext){ .type = k ? kinds[k % 8] : 0,
+					      .hdrlen = kinds[k % 8] == 51 ? 4 : 0 };
+}
+
+SEED(v6_ext_8) { UNUSED_T; v6_chain(s, 8); }
+SEED(v6_ext_9) { UNUSED_T; v6_chain(s, 9); }
+SEED(v6_ext_12) { UNUSED_T; v6_chain(s, 12); }
+SEED(v6_ext_9_ack) { UNUSED_T; v6_chain(s, 9); s->p.flags = 0x10; s->optlen = 0; }
+SEED(v6_ext_9_other_mac) { UNUSED_T; v6_chain(s, 9); s->p.dmac[5] = 0x42; }
+SEED(v6_ext_9_multicast) { UNUSED_T; v6_chain(s, 9); s->p.daddr[0] = 0xff; }
+SEED(v6_ext_9_unprotected) { UNUSED_T; v6_chain(s, 9); s->p.dport = 8081; }
+SEED(v6_ah_ack) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->p.flags = 0x10;
+	s->next_ext = 2;
+	s->ext[0] = (struct gen_ext){ .type = 51, .hdrlen = 4 };
+	s->ext[1] = (struct gen_ext){ .type = 60, .hdrlen = 1 };
+}
+/* First fragments with 0..19 bytes of TCP: the ports may be cut off. */
+SEED(frag_first_v4_tcp0) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2000; s->tcp_keep = 0; }
+SEED(frag_first_v4_tcp3) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2000; s->tcp_keep = 3; }
+SEED(frag_first_v4_tcp4) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2000; s->tcp_keep = 4; }
+SEED(frag_first_v4_tcp8) {
+	UNUSED_T;
+	gen_default(s, 0);
+	s->p.frag = 0x2000;
+	s->p.dport = 8081;
+	s->tcp_keep = 8;
+}
+SEED(frag_first_v4_tcp19) { UNUSED_T; gen_default(s, 0); s->p.frag = 0x2000; s->tcp_keep = 19; }
+SEED(frag_first_v4_tcp2_other_mac) {
+	UNUSED_T;
+	gen_default(s, 0);
+	s->p.frag = 0x2000;
+	s->tcp_keep = 2;
+	s->p.dmac[0] = 0x0a;
+}
+SEED(frag_first_v6_tcp2) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 44, .fragword = 1 };
+	s->tcp_keep = 2;
+}
+SEED(frag_first_v6_tcp19) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 1;
+	s->ext[0] = (struct gen_ext){ .type = 44, .fragword = 1 };
+	s->tcp_keep = 19;
+}
+SEED(tcp_cut_v4_3) { UNUSED_T; gen_default(s, 0); s->tcp_keep = 3; }
+SEED(tcp_cut_v6_10) { UNUSED_T; gen_default(s, 1); s->tcp_keep = 10; }
+SEED(vlan_3_other_mac) { UNUSED_T; gen_default(s, 0); s->p.vlans = 3; s->p.dmac[5] = 0x42; }
+SEED(vlan_3_v6) { UNUSED_T; gen_default(s, 1); s->p.vlans = 3; s->p.tpid[2] = 0x88a8; }
+SEED(dmac_other) { UNUSED_T; gen_default(s, 0); gen_set_opts(s, gen_linux_opts, 20); s->p.dmac[5] = 0x42; }
+SEED(dmac_broadcast) { UNUSED_T; gen_default(s, 1); memset(s->p.dmac, 0xff, 6); }
+SEED(dst_v4_multicast) { UNUSED_T; gen_default(s, 0); memcpy(s->p.daddr, (uint8_t[]){ 224, 0, 0, 1 }, 4); }
+SEED(dst_v4_broadcast) { UNUSED_T; gen_default(s, 0); memset(s->p.daddr, 0xff, 4); }
+SEED(dst_v6_multicast) { UNUSED_T; gen_default(s, 1); s->p.daddr[0] = 0xff; s->p.daddr[1] = 2; }
+SEED(ack_forged_no_listener) {
+	UNUSED_T;
+	gen_default(s, 0);
+	s->p.flags = 0x10;
+	s->p.dport = 65535;
+}
+SEED(syn_listener_unprotected) { UNUSED_T; gen_default(s, 1); s->p.dport = 8443; }
+SEED(iplen_zero_v4) { UNUSED_T; gen_default(s, 0); s->iplen_zero = true; }
+SEED(iplen_zero_v6) { UNUSED_T; gen_default(s, 1); s->iplen_zero = true; }
+SEED(iplen_zero_v6_ext) {
+	UNUSED_T;
+	gen_default(s, 1);
+	s->next_ext = 2;
+	s->ext[0] = (struct gen_ext){ .type = 0 };
+	s->ext[1] = (struct gen_ext){ .type = 60 };
+	s->iplen_zero = true;
+}
+
 #define S(name) { #name, seed_##name }
 const struct gen_seed gen_seeds[] = {
 	S(syn_linux_v4), S(syn_linux_v6), S(syn_windows), S(syn_macos_v6),
@@ -427,5 +519,16 @@ const struct gen_seed gen_seeds[] = {
 	S(fin_ack), S(ack_established_v4), S(ack_established_v6),
 	S(ack_to_listener), S(synack_to_established_client),
 	S(syn_to_listener_loopback),
+	S(v6_ext_8), S(v6_ext_9), S(v6_ext_12), S(v6_ext_9_ack),
+	S(v6_ext_9_other_mac), S(v6_ext_9_multicast), S(v6_ext_9_unprotected),
+	S(v6_ah_ack),
+	S(frag_first_v4_tcp0), S(frag_first_v4_tcp3), S(frag_first_v4_tcp4),
+	S(frag_first_v4_tcp8), S(frag_first_v4_tcp19),
+	S(frag_first_v4_tcp2_other_mac), S(frag_first_v6_tcp2),
+	S(frag_first_v6_tcp19), S(tcp_cut_v4_3), S(tcp_cut_v6_10),
+	S(vlan_3_other_mac), S(vlan_3_v6), S(dmac_other), S(dmac_broadcast),
+	S(dst_v4_multicast), S(dst_v4_broadcast), S(dst_v6_multicast),
+	S(ack_forged_no_listener), S(syn_listener_unprotected),
+	S(iplen_zero_v4), S(iplen_zero_v6), S(iplen_zero_v6_ext),
 };
 const size_t gen_nseeds = sizeof(gen_seeds) / sizeof(gen_seeds[0]);

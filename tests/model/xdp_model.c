@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gate's XDP decision, rule by rule as Documentation/datapath.md states
- * it.  Each `return decide(...)` names the document's row.  The cookie
- * itself comes from include/sgate/cookie.h, the one codec; nothing else of
- * the gate is used.
+ * The gate's XDP decision as Documentation/datapath.md states it: the frame
+ * as the stack reads it (kernel_view.c), the rule (judge what could be TCP
+ * to a protected port of this host, drop what the gate cannot see into),
+ * the gate's documented limits, then the SYN and ACK rows.  Each
+ * `return decide(...)` names the document's row.  The cookie itself comes
+ * from include/sgate/cookie.h, the one codec; nothing else of the gate is
+ * used.
  */
 #include <string.h>
 
@@ -50,28 +53,18 @@ uint16_t model_csum(const uint8_t *p, size_t len, uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-uint32_t model_tsval(uint64_t now_ns)
+uint32_t model_tsval(uint64_t now_ns, uint32_t ts_off)
 {
-	/* The program's TSval clock: the coarse clock in units of 2^20 ns. */
-	return (uint32_t)(now_ns >> 20);
+	/* The coarse clock in units of 2^20 ns, from the connection's offset. */
+	return (uint32_t)(now_ns >> 20) + ts_off;
 }
 
 /* ---- constants of the wire ------------------------------------------ */
 
 enum {
 	ETH_HDR = 14,
-	ETHERTYPE_IPV4 = 0x0800,
-	ETHERTYPE_IPV6 = 0x86dd,
-	ETHERTYPE_8021Q = 0x8100,
-	ETHERTYPE_8021AD = 0x88a8,
-	MAX_VLAN_TAGS = 2,
 	IPV6_HDR = 40,
-	MAX_IPV6_EXT = 4,
-	PROTO_HOPOPTS = 0,
 	PROTO_TCP = 6,
-	PROTO_ROUTING = 43,
-	PROTO_FRAGMENT = 44,
-	PROTO_DSTOPTS = 60,
 	TCP_HDR = 20,
 	F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_ACK = 0x10,
 	F_ECE = 0x40, F_CWR = 0x80,
@@ -178,7 +171,8 @@ static void codec_flow(const struct model_tuple *t, struct sgate_flow *fl)
 static bool build_synack(const struct frame *f, const struct model_env *env,
 			 const struct model_parse *p,
 			 const struct model_tuple *t, uint32_t cookie,
-			 uint8_t ts_ok, struct model_result *r, bool *with_mss)
+			 uint32_t ts_off, uint8_t ts_ok, struct model_result *r,
+			 bool *with_mss)
 {
 	const struct sgate_config *cfg = env->cfg;
 	struct sgate_cookie_opts co;
@@ -249,7 +243,7 @@ static bool build_synack(const struct frame *f, const struct model_env *env,
 		}
 		o[2] = 8;
 		o[3] = 10;
-		put_be32(o + 4, model_tsval(env->now_ns));
+		put_be32(o + 4, model_tsval(env->now_ns, ts_off));
 		put_be32(o + 8, p->tsval);	/* TSecr: the client's TSval */
 		o += 12;
 	} else if (co.sack_ok) {
@@ -284,7 +278,7 @@ static void handle_syn(const struct frame *f, const struct model_env *env,
 	const struct sgate_siphash_key *key;
 	struct sgate_syn_offer offer;
 	struct sgate_flow fl;
-	uint32_t optbits, cookie;
+	uint32_t optbits, cookie, ts_off = 0;
 	uint64_t epoch;
 	uint8_t ts_ok;
 	bool with_mss;
@@ -296,6 +290,11 @@ static void handle_syn(const struct frame *f, const struct model_env *env,
 		return decide(r, f, MODEL_XDP_DROP,
 			      SGATE_STAT_DROP_BOGUS_SOURCE,
 			      "SYN from a bogus source");
+	if (env->recent && env->recent(t, env->now_ns, env->stack_arg) &&
+	    env->stack_owns && env->stack_owns(t, env->stack_arg))
+		return decide(r, f, MODEL_XDP_PASS,
+			      SGATE_STAT_PASS_ESTABLISHED,
+			      "SYN for a 4-tuple the stack holds, seen lately");
 
 	walk_options(f->b + p->l4off + TCP_HDR, p->doff - TCP_HDR, p);
 	memset(&offer, 0, sizeof(offer));
@@ -317,9 +316,9 @@ static void handle_syn(const struct frame *f, const struct model_env *env,
 	codec_flow(t, &fl);
 	p->isn = be32_at(f->b + p->l4off + 4);
 	cookie = sgate_cookie_make(key, &fl, p->isn, epoch,
-				   optbits, ts_ok, NULL);
+				   optbits, ts_ok, &ts_off);
 	r->cookie = cookie;
-	if (!build_synack(f, env, p, t, cookie, ts_ok, r, &with_mss))
+	if (!build_synack(f, env, p, t, cookie, ts_off, ts_ok, r, &with_mss))
 		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_NO_ROOM,
 			      "SYN, no room for the SYN-ACK");
 	r->verdict = MODEL_XDP_TX;
@@ -337,10 +336,12 @@ static void handle_ack(const struct frame *f, const struct model_env *env,
 	uint32_t cookie, isn;
 	struct sgate_meta *m = &r->meta;
 
-	if (env->stack_owns && env->stack_owns(t, env->stack_arg))
+	if (env->stack_owns && env->stack_owns(t, env->stack_arg)) {
+		r->marks_recent = true;
 		return decide(r, f, MODEL_XDP_PASS,
 			      SGATE_STAT_PASS_ESTABLISHED,
 			      "ACK for a socket the stack has");
+	}
 
 	cookie = be32_at(f->b + p->l4off + 8) - 1;
 	isn = be32_at(f->b + p->l4off + 4) - 1;
@@ -377,7 +378,33 @@ static void handle_ack(const struct frame *f, const struct model_env *env,
 		   (t->ipv6 ? SGATE_META_IPV6 : 0);
 	m->l4_from_l3 = (uint16_t)(p->l4off - p->l3off);
 	r->has_meta = true;
+	r->marks_recent = true;
 	decide(r, f, MODEL_XDP_PASS, SGATE_STAT_COOKIE_VALID, "valid cookie");
+}
+
+/*
+ * "For this host" by address alone: the device's MAC, not multicast or
+ * broadcast, an address the FIB calls local.
+ */
+static bool addressed_here(const struct frame *f, const struct model_env *env,
+			   const struct model_tuple *t)
+{
+	return !memcmp(f->b, env->cfg->mac, 6) && !kv_multicast_dest(t) &&
+	       (!env->addr_local || env->addr_local(t, env->stack_arg));
+}
+
+/*
+ * The rule for a segment whose ports the gate cannot see: it could be for
+ * a protected port, so it is dropped if it is for this host at all.
+ */
+static void unjudged(const struct frame *f, const struct model_env *env,
+		     const struct model_tuple *t, struct model_result *r,
+		     const char *why)
+{
+	if (!addressed_here(f, env, t))
+		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL,
+			      "unjudged, but not for this host");
+	decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_UNJUDGED, why);
 }
 
 void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
@@ -386,146 +413,89 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 	const struct sgate_config *cfg = env->cfg;
 	struct frame fr = { frame, len }, *f = &fr;
 	struct model_parse *p = &r->p;
-	struct model_tuple t;
-	size_t off, l4end = 0;
-	bool l4end_ok = false, first_fragment = false;
-	unsigned ethertype, flags, i;
+	struct kernel_view *kv = &r->kv;
+	const struct model_tuple *t = &kv->t;
+	unsigned flags;
 
 	memset(r, 0, sizeof(*r));
-	memset(&t, 0, sizeof(t));
+	kernel_view(frame, len, kv);
 
-	/* Not configured yet: stay out of the way, count nothing. */
 	if (!cfg->epoch_ns)
-		return decide(r, f, MODEL_XDP_PASS, MODEL_NO_STAT,
+		return decide(r, f, MODEL_XDP_PASS,
+			      SGATE_STAT_PASS_UNCONFIGURED,
 			      "gate not configured");
 
-	/* Ethernet and up to two 802.1Q/802.1ad tags. */
-	if (len < ETH_HDR)
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_IP,
-			      "shorter than an Ethernet header");
-	ethertype = be16_at(frame + 12);
-	off = ETH_HDR;
-	for (i = 0; i < MAX_VLAN_TAGS; i++) {
-		if (ethertype != ETHERTYPE_8021Q && ethertype != ETHERTYPE_8021AD)
-			break;
-		if (off + 4 > len)
+	/* Deeper than the gate walks: anything may be inside, to anyone. */
+	if (kv->tpids > MODEL_GATE_VLAN_TAGS) {
+		if (memcmp(frame, cfg->mac, 6))
 			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_PASS_NOT_IP,
-				      "VLAN header cut short");
-		ethertype = be16_at(frame + off + 2);
-		off += 4;
+				      SGATE_STAT_PASS_NOT_LOCAL,
+				      "a third VLAN tag, to another MAC");
+		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_UNJUDGED,
+			      "a third VLAN tag, to the device's MAC");
 	}
-	p->l3off = off;
-
-	if (ethertype == ETHERTYPE_IPV4) {
-		const uint8_t *ip = frame + off;
-		size_t ihl, total;
-		unsigned frag;
-
-		if (off + 20 > len || ip[0] >> 4 != 4 || (ip[0] & 15) < 5)
-			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_DROP_MALFORMED,
-				      "IPv4 header cut short, bad version or IHL < 5");
-		if (ip[9] != PROTO_TCP)
-			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_PASS_NOT_TCP, "IPv4, not TCP");
-		frag = be16_at(ip + 6);
-		if (frag & 0x1fff)
-			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_PASS_FRAGMENT,
-				      "non-first IPv4 fragment");
-		first_fragment = frag & 0x2000;
-		ihl = (size_t)(ip[0] & 15) * 4;
-		total = be16_at(ip + 2);
-		l4end = off + total;
-		l4end_ok = total >= ihl && l4end <= len;
-		p->ip_hdr_len = ihl;
-		p->l4off = off + ihl;
-		t.ipv6 = 0;
-		memcpy(t.saddr, ip + 12, 4);
-		memcpy(t.daddr, ip + 16, 4);
-	} else if (ethertype == ETHERTYPE_IPV6 && env->ipv6_enabled) {
-		const uint8_t *ip = frame + off;
-		unsigned next;
-
-		if (off + IPV6_HDR > len || ip[0] >> 4 != 6)
-			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_DROP_MALFORMED,
-				      "IPv6 header cut short or bad version");
-		l4end = off + IPV6_HDR + be16_at(ip + 4);
-		l4end_ok = l4end <= len;
-		t.ipv6 = 1;
-		memcpy(t.saddr, ip + 8, 16);
-		memcpy(t.daddr, ip + 24, 16);
-		next = ip[6];
-		off += IPV6_HDR;
-		for (i = 0; i < MAX_IPV6_EXT; i++) {
-			const uint8_t *ext = frame + off;
-
-			if (next != PROTO_HOPOPTS && next != PROTO_ROUTING &&
-			    next != PROTO_DSTOPTS && next != PROTO_FRAGMENT)
-				break;
-			if (off + 8 > len)
-				return decide(r, f, MODEL_XDP_PASS,
-					      SGATE_STAT_DROP_MALFORMED,
-					      "IPv6 extension header cut short");
-			if (next == PROTO_FRAGMENT) {
-				unsigned fo = be16_at(ext + 2);
-
-				if (fo & 0xfff8)
-					return decide(r, f, MODEL_XDP_PASS,
-						      SGATE_STAT_PASS_FRAGMENT,
-						      "non-first IPv6 fragment");
-				/* Any fragment header with M set: a first fragment. */
-				first_fragment |= fo & 1;
-				off += 8;
-			} else {
-				off += ((size_t)ext[1] + 1) * 8;
-			}
-			next = ext[0];
-		}
-		if (next != PROTO_TCP)
-			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_PASS_NOT_TCP,
-				      "IPv6, not TCP (or more than four extension headers)");
-		p->ip_hdr_len = off - p->l3off;
-		p->l4off = off;
-	} else {
+	if (kv->cls == KV_NOT_IP || (kv->ipv6 && !env->ipv6_enabled))
 		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_IP,
-			      "not IPv4 or IPv6");
-	}
-	p->ipv6 = t.ipv6;
+			      "not IPv4 or IPv6, or a VLAN tag cut short");
+	p->l3off = kv->l3off;
+	p->ipv6 = kv->ipv6;
+	if (kv->ext_headers > MODEL_GATE_IPV6_EXT)
+		return unjudged(f, env, t, r,
+				"more IPv6 extension headers than eight");
+	if (kv->cls == KV_MALFORMED)
+		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
+			      "IP or IPv6 extension header malformed");
+	if (kv->cls == KV_NOT_TCP)
+		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_TCP,
+			      "not TCP");
+	if (kv->cls == KV_LATER_FRAGMENT)
+		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_FRAGMENT,
+			      "a non-first fragment");
 
-	if (p->l4off + TCP_HDR > len)
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_DROP_MALFORMED,
-			      "TCP header cut short");
-	memcpy(t.sport, frame + p->l4off, 2);
-	memcpy(t.dport, frame + p->l4off + 2, 2);
+	p->l4off = kv->l4off;
+	p->ip_hdr_len = kv->l4off - kv->l3off;
+	if (!kv->ports) {
+		if (kv->first_fragment)
+			return unjudged(f, env, t, r,
+					"a first fragment whose ports are cut off");
+		if (!addressed_here(f, env, t))
+			return decide(r, f, MODEL_XDP_PASS,
+				      SGATE_STAT_PASS_NOT_LOCAL,
+				      "ports cut short, not for this host");
+		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
+			      "TCP header cut short before the ports");
+	}
 	p->tcp_seen = true;
-	if (!port_protected(cfg, be16_at(t.dport)))
+	if (!port_protected(cfg, be16_at(t->dport)))
 		return decide(r, f, MODEL_XDP_PASS,
 			      SGATE_STAT_PASS_NOT_PROTECTED,
 			      "TCP to a port not protected");
+	if (!addressed_here(f, env, t))
+		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL,
+			      "not for this host");
+	if (env->listening && !env->listening(t, env->stack_arg))
+		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NO_LISTENER,
+			      "nothing listens on the port");
 
-	/* TCP to a protected port: from here on a broken one is dropped. */
-	if (first_fragment)
+	/* TCP to a protected port of this host: a broken one is dropped. */
+	if (kv->first_fragment)
 		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_FRAGMENT,
 			      "first fragment to a protected port");
-	p->doff = (size_t)(frame[p->l4off + 12] >> 4) * 4;
-	if (!l4end_ok)
+	if (kv->l4off + TCP_HDR > len || !kv->ip_end)
 		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
-			      "IP length beyond the frame (or below the header)");
-	if (p->doff < TCP_HDR || p->l4off + p->doff > l4end)
+			      "TCP header cut short, or IP length wrong");
+	if (!kv->tcp_whole)
 		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
 			      "TCP data offset < 5 or beyond the IP payload");
+	p->doff = kv->doff;
 
-	flags = frame[p->l4off + 13];
+	flags = kv->flags;
 	p->is_syn = (flags & (F_SYN | F_ACK)) == F_SYN;
 	p->is_ack = flags & F_ACK;
 	if (p->is_syn)
-		return handle_syn(f, env, p, &t, flags, r);
+		return handle_syn(f, env, p, t, flags, r);
 	if (p->is_ack)
-		return handle_ack(f, env, p, &t, r);
+		return handle_ack(f, env, p, t, r);
 	decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_OTHER_FLAGS,
 	       "neither SYN nor ACK");
 }

@@ -13,11 +13,20 @@
  * its checksum and header walks repeat work done elsewhere on purpose, and
  * must stay independent.
  *
+ * It does not copy the program's list of what to pass: it reads the frame
+ * as the stack would (kernel_view.h, no limit on VLAN tags or IPv6
+ * extension headers), and derives the verdict from the document's rule (a
+ * frame that could be TCP to a protected port of this host is judged, or
+ * dropped when the gate cannot see far enough into it) and the limits the
+ * document gives the gate (two VLAN tags, eight IPv6 extension headers).
+ *
  * Given a frame and everything the program reads besides the frame (the
  * configuration map, the live key ring, the clock, the room the driver gives
- * for metadata and for growing the frame, and which 4-tuples the stack owns)
- * it returns the verdict, the counter that moves, the frame as the program
- * leaves it and, for a verified final ACK, the metadata in front of it.
+ * for metadata and for growing the frame, the host's addresses and
+ * listeners, which 4-tuples the stack owns and which the gate saw
+ * established lately) it returns the verdict, the counter that moves, the
+ * frame as the program leaves it and, for a verified final ACK, the
+ * metadata in front of it.
  */
 #ifndef SGATE_XDP_MODEL_H
 #define SGATE_XDP_MODEL_H
@@ -27,6 +36,7 @@
 #include <stdint.h>
 
 #include "sgate/abi.h"
+#include "kernel_view.h"
 
 enum {
 	MODEL_XDP_ABORTED = 0,
@@ -35,15 +45,11 @@ enum {
 	MODEL_XDP_TX = 3,
 
 	MODEL_FRAME_MAX = 4096,
-	/* No counter moves: the gate is not configured (epoch_ns == 0). */
-	MODEL_NO_STAT = -1,
-};
-
-/* The flow as the stack would look it up: client to server, wire order. */
-struct model_tuple {
-	int ipv6;
-	uint8_t saddr[16], daddr[16];	/* IPv4: first 4 bytes */
-	uint8_t sport[2], dport[2];	/* as on the wire */
+	/* How far the gate walks (datapath.md): deeper is "unjudged". */
+	MODEL_GATE_VLAN_TAGS = 2,
+	MODEL_GATE_IPV6_EXT = 8,
+	/* A SYN's 4-tuple seen established this recently is the stack's. */
+	MODEL_RECENT_WINDOW_NS = 120ULL * 1000000000ULL,
 };
 
 struct model_env {
@@ -55,6 +61,15 @@ struct model_env {
 	uint32_t tail_room;		/* bytes the frame may grow by */
 	/* Does the stack hold a non-listening socket for this 4-tuple? */
 	bool (*stack_owns)(const struct model_tuple *t, void *arg);
+	/* Is the destination address one of this host's (the FIB's answer)? */
+	bool (*addr_local)(const struct model_tuple *t, void *arg);
+	/* Does a socket listen on the destination address and port? */
+	bool (*listening)(const struct model_tuple *t, void *arg);
+	/*
+	 * Did the gate pass an ACK of this 4-tuple (established or with a
+	 * valid cookie) within MODEL_RECENT_WINDOW_NS of now?
+	 */
+	bool (*recent)(const struct model_tuple *t, uint64_t now_ns, void *arg);
 	void *stack_arg;
 };
 
@@ -74,7 +89,7 @@ struct model_parse {
 
 struct model_result {
 	int verdict;			/* MODEL_XDP_* */
-	int stat;			/* enum sgate_stat, or MODEL_NO_STAT */
+	int stat;			/* enum sgate_stat */
 	const char *why;		/* the datapath.md row that decided */
 	uint8_t out[MODEL_FRAME_MAX];	/* the frame afterwards */
 	size_t out_len;
@@ -82,13 +97,18 @@ struct model_result {
 	struct sgate_meta meta;
 	uint32_t cookie;		/* SYN: the cookie sent; ACK: the one checked */
 	struct model_parse p;
+	struct kernel_view kv;		/* the frame as the stack reads it */
+	bool marks_recent;		/* an ACK the gate remembers (recent) */
 };
 
 void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 	       struct model_result *r);
 
-/* The TSval our SYN-ACK carries at a given time (the program's clock). */
-uint32_t model_tsval(uint64_t now_ns);
+/*
+ * The TSval our SYN-ACK carries at a given time (the program's clock), for
+ * a connection whose offset the cookie's hash gave (sgate_cookie_make()).
+ */
+uint32_t model_tsval(uint64_t now_ns, uint32_t ts_off);
 
 /* RFC 1071 over a buffer, from an initial sum; the model's own. */
 uint16_t model_csum(const uint8_t *p, size_t len, uint32_t sum);
