@@ -23,7 +23,7 @@ all: $(PROGS)
 $(B):
 	mkdir -p $@
 
-$(B)/%.bpf.o: bench/%.bpf.c $(BUILD)/vmlinux.h | $(B)
+$(B)/%.bpf.o: bench/%.bpf.c bpf/wire.h $(BUILD)/vmlinux.h | $(B)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(B)/%.skel.h: $(B)/%.bpf.o

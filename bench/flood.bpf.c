@@ -19,13 +19,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
+/* The gate's wire constants and checksum fold. */
+#include "../bpf/wire.h"
+
 enum {
-	ETH_P_IP = 0x0800,
-	IPPROTO_TCP_NR = 6,
-	TCP_FIN = 0x01,
-	TCP_SYN = 0x02,
-	TCP_RST = 0x04,
-	TCP_ACK = 0x10,
 	SYN_FRAME = 74,		/* Ethernet, IPv4, TCP with 20 option bytes */
 	ACK_FRAME = 66,		/* Ethernet, IPv4, TCP with NOP NOP TS */
 };
@@ -75,15 +72,6 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
-static __always_inline __u16 fold(__u64 sum)
-{
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
-}
-
 /*
  * Writes Ethernet and IPv4 headers for a TCP segment of tcplen bytes; returns
  * the pseudo-header sum for the TCP checksum.
@@ -107,7 +95,7 @@ static __always_inline __u64 put_l2l3(void *data, __u32 saddr, __u32 tcplen)
 	ip[4] = bpf_htonl(gen_dst);
 	for (i = 0; i < 5; i++)
 		sum += ip[i];
-	ip[2] |= (__u32)fold(sum) << 16;
+	ip[2] |= (__u32)csum_fold64(sum) << 16;
 	return (__u64)ip[3] + ip[4] + bpf_htons(IPPROTO_TCP_NR) +
 	       bpf_htons(tcplen);
 }
@@ -147,7 +135,7 @@ int gen_syn(struct xdp_md *ctx)
 	t[9] = bpf_htonl(0x01030307);		/* NOP, WS 7 */
 	for (i = 0; i < 10; i++)
 		sum += t[i];
-	t[4] = fold(sum);
+	t[4] = csum_fold64(sum);
 	return bpf_redirect_map(&cpus, hop_cpu, 0);
 }
 
@@ -173,7 +161,7 @@ int gen_ack(struct xdp_md *ctx)
 	t[7] = t[2] ^ 0xa5a5a5a5;
 	for (i = 0; i < 8; i++)
 		sum += t[i];
-	t[4] = fold(sum);
+	t[4] = csum_fold64(sum);
 	return bpf_redirect_map(&cpus, hop_cpu, 0);
 }
 

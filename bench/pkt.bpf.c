@@ -29,17 +29,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
+/* The gate's wire constants and checksum fold. */
+#include "../bpf/wire.h"
+
 #include "sgate/tcpopt.h"
 #include "sgate/cookie.h"
 
 enum {
-	ETH_P_IP = 0x0800,
-	IPPROTO_TCP_NR = 6,
-	TCP_SYN = 0x02,
-	TCP_RST = 0x04,
-	TCP_ACK = 0x10,
-	TCP_ECE = 0x40,
-	TCP_CWR = 0x80,
 	META_LEN = 20,		/* sizeof(struct sgate_meta) */
 	TMPL_MAX = 128,
 };
@@ -103,15 +99,6 @@ int t_txmac(struct xdp_md *ctx)
 	return XDP_TX;
 }
 
-static __always_inline __u16 fold(__u64 sum)
-{
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
-}
-
 /* Ethernet + IPv4 without options + TCP, or NULL. */
 static __always_inline struct tcphdr *headers(struct xdp_md *ctx,
 					      struct iphdr **iphp)
@@ -156,7 +143,7 @@ static __always_inline __u64 reply_ip(struct iphdr *iph, __u32 tcplen)
 	w[3] = daddr;
 	w[4] = saddr;
 	sum = (__u64)w[0] + w[1] + w[2] + saddr + daddr;
-	w[2] |= (__u32)fold(sum) << 16;
+	w[2] |= (__u32)csum_fold64(sum) << 16;
 	return (__u64)saddr + daddr + bpf_htons(IPPROTO_TCP_NR) +
 	       bpf_htons(tcplen);
 }
@@ -187,7 +174,7 @@ int t_txfloor(struct xdp_md *ctx)
 	/* The SYN's own options stay; they are summed as they are. */
 	sum += (__u64)t[0] + t[1] + t[2] + t[3] + t[5] + t[6] + t[7] + t[8] +
 	       t[9];
-	t[4] = fold(sum);
+	t[4] = csum_fold64(sum);
 	swap_mac(ctx);
 	return XDP_TX;
 }
@@ -293,7 +280,7 @@ static __always_inline int kcookie(struct xdp_md *ctx, bool fast)
 	t[9] = bpf_htonl(0x01030300 | kc_wscale);
 	sum += (__u64)t[0] + t[1] + t[2] + t[3] + t[5] + t[6] + t[7] + t[8] +
 	       t[9];
-	t[4] = fold(sum);
+	t[4] = csum_fold64(sum);
 	swap_mac(ctx);
 	return XDP_TX;
 }
