@@ -11,11 +11,13 @@
  *                      namespace (unshare -U -r -n): rotation allowed, key
  *                      install and settings refused
  *   nl_test --timer    the rotation timer turns keys over with no agent
- *   nl_test --fuzz N   N random messages to the family; only checks that
- *                      each gets an answer (the console is checked for oopses)
+ *   nl_test --fuzz N   N random messages to the family: each must get the
+ *                      error the policy and the handlers give it (counted by
+ *                      class); the console is checked for oopses
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <linux/capability.h>
 #include <linux/genetlink.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,6 +29,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "sgate/abi.h"
 #include "sgate/genl.h"
 
 enum { NL_BUF = 16384 };
@@ -346,17 +349,204 @@ static void test_timer(void)
 	tap(stat_of(SGATE_A_TIMER_ROTATIONS) == timer, "timer off: no more rotations");
 }
 
-/* Random commands, flags and attributes; every one must get an answer. */
+/*
+ * Who the caller is to the module: CAP_NET_ADMIN in the initial user
+ * namespace (host admin), or over the network namespace (netns admin).  A
+ * caller with the capability outside the initial user namespace is taken to
+ * own its network namespace, as after unshare --user --map-root-user --net.
+ */
+struct caller {
+	bool host_admin;
+	bool netns_admin;
+};
+
+static bool has_cap_net_admin(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return found && (eff >> CAP_NET_ADMIN) & 1;
+}
+
+static bool in_initial_userns(void)
+{
+	unsigned long inside, outside, count;
+	FILE *f = fopen("/proc/self/uid_map", "r");
+	int n;
+
+	if (!f)
+		return true;	/* no user namespaces in this kernel */
+	n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+	fclose(f);
+	return n == 3 && inside == 0 && outside == 0 && count == 4294967295UL;
+}
+
+static struct caller who_calls(void)
+{
+	struct caller c;
+
+	c.netns_admin = has_cap_net_admin();
+	c.host_admin = c.netns_admin && in_initial_userns();
+	return c;
+}
+
+/*
+ * What strict validation against sgate_policy (kmod/netlink.c) answers for
+ * one attribute: no policy entry (unknown, out of range, or reply-only) is
+ * -EINVAL; a u32 of the wrong size is -EINVAL; a u32 out of its range, or a
+ * key of the wrong exact length, is -ERANGE.
+ */
+static int policy_error(const struct nlattr *a)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+	uint32_t v;
+
+	if (a->nla_type & ~NLA_TYPE_MASK)
+		return -EINVAL;	/* NLA_F_NESTED on an attribute that nests nothing */
+	switch (mnl_attr_get_type(a)) {
+	case SGATE_A_KEY:
+		return len == SGATE_KEY_BYTES ? 0 : -ERANGE;
+	case SGATE_A_ROTATE_SECONDS:
+		if (len != sizeof(uint32_t))
+			return -EINVAL;
+		return mnl_attr_get_u32(a) <= SGATE_MAX_ROTATE_SECONDS ? 0 : -ERANGE;
+	case SGATE_A_EPOCH_SECONDS:
+		if (len != sizeof(uint32_t))
+			return -EINVAL;
+		v = mnl_attr_get_u32(a);
+		return v >= SGATE_MIN_EPOCH_SECONDS && v <= SGATE_MAX_EPOCH_SECONDS ?
+			       0 : -ERANGE;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* What the handler answers once the attributes passed (the last one wins). */
+static int handler_error(uint8_t cmd, struct nlattr *const *tb)
+{
+	static const uint8_t zero[SGATE_KEY_BYTES];
+
+	switch (cmd) {
+	case SGATE_CMD_KEY_INSTALL:
+		if (!tb[SGATE_A_KEY] ||
+		    !memcmp(mnl_attr_get_payload(tb[SGATE_A_KEY]), zero, sizeof(zero)))
+			return -EINVAL;
+		return 0;
+	case SGATE_CMD_SETTINGS_SET:
+		if (!tb[SGATE_A_ROTATE_SECONDS] && !tb[SGATE_A_EPOCH_SECONDS])
+			return -EINVAL;
+		if (tb[SGATE_A_ROTATE_SECONDS]) {
+			uint32_t v = mnl_attr_get_u32(tb[SGATE_A_ROTATE_SECONDS]);
+
+			if (v && v < SGATE_MIN_ROTATE_SECONDS)
+				return -ERANGE;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The error a request must get, in the order generic netlink checks: the
+ * command exists, the caller may use it, each attribute in turn against the
+ * policy, then the handler.
+ */
+static int expected_error(struct nlmsghdr *nlh, const struct caller *c)
+{
+	uint8_t cmd = ((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
+	struct nlattr *tb[SGATE_A_MAX + 1] = {};
+	struct nlattr *a;
+	int err;
+
+	switch (cmd) {
+	case SGATE_CMD_ROTATE:
+		if (!c->netns_admin)
+			return -EPERM;
+		break;
+	case SGATE_CMD_KEY_INSTALL:
+	case SGATE_CMD_SETTINGS_SET:
+		if (!c->host_admin)
+			return -EPERM;
+		break;
+	case SGATE_CMD_KEYS_GET:
+	case SGATE_CMD_STATS_GET:
+	case SGATE_CMD_SETTINGS_GET:
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		err = policy_error(a);
+		if (err)
+			return err;
+		tb[mnl_attr_get_type(a)] = a;
+	}
+	return handler_error(cmd, tb);
+}
+
+static const struct {
+	int err;
+	const char *name;
+} error_classes[] = {
+	{ 0, "success" },
+	{ -EINVAL, "EINVAL" },
+	{ -ERANGE, "ERANGE" },
+	{ -EOPNOTSUPP, "EOPNOTSUPP" },
+	{ -EPERM, "EPERM" },
+};
+enum { N_CLASSES = sizeof(error_classes) / sizeof(error_classes[0]) };
+
+/* The index of err in error_classes, or N_CLASSES for any other error. */
+static int error_class(int err)
+{
+	int i;
+
+	for (i = 0; i < N_CLASSES; i++)
+		if (error_classes[i].err == err)
+			break;
+	return i;
+}
+
+static void print_mismatch(const struct nlmsghdr *nlh, int expected,
+			   const struct reply *r)
+{
+	const uint8_t *p = (const uint8_t *)nlh;
+	uint32_t i;
+
+	printf("# expected %d, got %d (%s):", expected, r->err, r->extack);
+	for (i = 0; i < nlh->nlmsg_len; i++)
+		printf("%s%02x", i % 4 ? "" : " ", p[i]);
+	printf("\n");
+}
+
+/*
+ * Random commands and attributes.  Every message must get an answer, and
+ * the answer the policy and the handlers give it: counted by error class so
+ * that a whole class going missing shows, and each mismatch printed.
+ */
 static void test_fuzz(long n)
 {
+	long expected[N_CLASSES + 1] = {}, received[N_CLASSES + 1] = {};
+	const struct caller c = who_calls();
 	char buf[NL_BUF];
 	uint64_t x = 0x5eed5eedULL;
-	long i, answered = 0;
+	long i, answered = 0, mismatches = 0;
 	struct reply r;
+	int k;
 
+	printf("# caller: host admin %d, netns admin %d\n", c.host_admin,
+	       c.netns_admin);
 	for (i = 0; i < n; i++) {
 		struct nlmsghdr *nlh;
-		int k, nattr;
+		int nattr, want;
 
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		nlh = start(buf, family, (uint8_t)(x % (SGATE_CMD_MAX + 3)));
@@ -378,11 +568,22 @@ static void test_fuzz(long n)
 			mnl_attr_put(nlh, (uint16_t)((x >> 40) % (SGATE_A_MAX + 4)),
 				     len, val);
 		}
+		want = expected_error(nlh, &c);
 		transact(nlh, &r);
 		if (r.err != -ENOBUFS)
 			answered++;
+		expected[error_class(want)]++;
+		received[error_class(r.err)]++;
+		if (r.err != want && mismatches++ < 5)
+			print_mismatch(nlh, want, &r);
 	}
 	tap(answered == n, "%ld random messages, %ld answered", n, answered);
+	for (k = 0; k <= N_CLASSES; k++)
+		tap(expected[k] == received[k], "%s: %ld expected, %ld received",
+		    k < N_CLASSES ? error_classes[k].name : "any other error",
+		    expected[k], received[k]);
+	tap(!mismatches, "each message got the error its policy gives (%ld mismatches)",
+	    mismatches);
 }
 
 int main(int argc, char **argv)
