@@ -3,5 +3,5 @@
 #
 #   build/nl_test   sgate.ko's generic netlink family, exercised and fuzzed
 
-$(BUILD)/nl_test: selftests/sgate/nl_test.c include/sgate/genl.h | $(BUILD)
+$(BUILD)/nl_test: selftests/sgate/nl_test.c $(wildcard include/sgate/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lmnl

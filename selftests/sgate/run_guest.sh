@@ -28,6 +28,9 @@ sub "netlink unprivileged" setpriv --reuid=65534 --regid=65534 --clear-groups --
 sub "netlink user-namespace root" unshare --user --map-root-user --net "$NL" --userns
 sub "netlink timer" "$NL" --timer
 sub "netlink fuzz" "$NL" --fuzz "$FUZZ"
+# The same classes for callers the policy refuses (EPERM where it must).
+sub "netlink fuzz unprivileged" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$NL" --fuzz 20000
+sub "netlink fuzz user-namespace root" unshare --user --map-root-user --net "$NL" --fuzz 20000
 
 # Key bytes are in no file the module exposes.
 check "no key material under /sys/module/sgate" sh -c '! grep -rqs . /sys/module/sgate/parameters/key 2>/dev/null'
