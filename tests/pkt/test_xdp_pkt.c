@@ -527,8 +527,36 @@ static void test_ack_timestamps_missing(void **state)
 	assert_int_equal(counter(SGATE_STAT_COOKIE_BAD_MAC), before + 1);
 }
 
+/* The name of the first counter that moved since @before. */
+static const char *moved(const uint64_t before[SGATE_STAT_MAX])
+{
+	uint64_t now[SGATE_STAT_MAX];
+	int i;
+
+	assert_int_equal(gate_read_stats(&gate, now), 0);
+	for (i = 0; i < SGATE_STAT_MAX; i++)
+		if (now[i] != before[i])
+			return sgate_stat_name(i);
+	return "none";
+}
+
+/*
+ * Does the forged ACK in @s carry, by chance, the MAC the document defines
+ * for the epoch its cookie names (the current epoch @epoch or the one before)?
+ */
+static bool mac_by_chance(const struct pkt_spec *s, uint64_t epoch)
+{
+	uint32_t cookie = s->ack - 1, optbits = cookie >> 25 & 0x3f;
+	uint64_t named = (epoch & 1) == cookie >> 31 ? epoch : epoch - 1;
+
+	return (cookie & 0x1ffffff) ==
+	       expected_mac(s, s->seq - 1, named, optbits, 0);
+}
+
 static void test_ack_forged(void **state)
 {
+	uint64_t before[SGATE_STAT_MAX], epoch;
+	uint32_t chance = 0;
 	uint64_t bad = counter(SGATE_STAT_COOKIE_BAD_MAC);
 	uint64_t stale = counter(SGATE_STAT_COOKIE_STALE);
 	uint8_t frame[PKT_MAX];
@@ -545,12 +573,24 @@ static void test_ack_forged(void **state)
 		s.ack = 0x7f4a7c15u * (i + 1) ^ (i << 7);
 		s.sport = (uint16_t)(1024 + i);
 		len = pkt_build(&s, frame);
+		assert_int_equal(gate_read_stats(&gate, before), 0);
+		epoch = gate_epoch_now(cfg.epoch_ns);
 		run_xdp(frame, len, &r);
-		assert_int_equal(r.verdict, XDP_DROP);
+		if (r.verdict != XDP_DROP && !strcmp(moved(before), "cookie_valid") &&
+		    mac_by_chance(&s, epoch)) {
+			/* 2^-25 a try: the bound, not a failure. */
+			print_message("forged ACK %u carries a valid MAC by chance\n", i);
+			chance++;
+			continue;
+		}
+		if (r.verdict != XDP_DROP)
+			fail_msg("forged ACK %u (seq 0x%08x ack 0x%08x sport %u): "
+				 "verdict %d, counter %s moved", i, s.seq, s.ack,
+				 s.sport, r.verdict, moved(before));
 		assert_false(r.has_meta);
 	}
 	assert_int_equal(counter(SGATE_STAT_COOKIE_BAD_MAC) - bad +
-				 counter(SGATE_STAT_COOKIE_STALE) - stale,
+				 counter(SGATE_STAT_COOKIE_STALE) - stale + chance,
 			 1000);
 }
 
