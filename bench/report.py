@@ -50,6 +50,8 @@ PATHS = [
     ("sgate_syn", "**sgate: SYN (74 B, Linux options) -> SYN-ACK**"),
     ("sgate_syn_noopt", "sgate: SYN without options (54 B) -> SYN-ACK"),
     ("sgate_syn_v6", "sgate: IPv6 SYN (94 B) -> SYN-ACK"),
+    ("sgate_syn_recent", "sgate: SYN on a 4-tuple seen in the last 2 min -> "
+                         "socket lookup, then SYN-ACK"),
     ("sgate_ack_valid", "sgate: valid final ACK -> XDP_PASS + metadata"),
     ("sgate_ack_forged", "sgate: forged ACK (bad cookie) -> XDP_DROP"),
     ("sgate_established", "sgate: segment of an established flow -> "
