@@ -57,10 +57,22 @@ int sgate_tc(struct __sk_buff *skb)
 	void *data = (void *)(long)skb->data;
 	struct sgate_meta *meta = (void *)(long)skb->data_meta;
 
-	if ((void *)(meta + 1) > data || meta->magic != SGATE_META_MAGIC) {
+	if ((void *)(meta + 1) > data || meta->magic != SGATE_META_MAGIC ||
+	    (meta->flags & SGATE_META_CONSUMED)) {
 		count(SGATE_STAT_TC_PASS);
 		return TCX_NEXT;
 	}
+	/*
+	 * A tag is left (QinQ: the stack strips one tag per device it
+	 * crosses): the hand-off kfunc takes only IPv4 or IPv6, so the same
+	 * program on the VLAN device where the last tag comes off acts.
+	 */
+	if (skb->protocol == bpf_htons(ETH_P_8021Q) ||
+	    skb->protocol == bpf_htons(ETH_P_8021AD)) {
+		count(SGATE_STAT_TC_VLAN_DEFER);
+		return TCX_NEXT;
+	}
+	meta->flags |= SGATE_META_CONSUMED;
 	return handoff(skb, meta);
 }
 

@@ -7,6 +7,7 @@
 #include <linux/if_link.h>
 #include <memory>
 #include <optional>
+#include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -208,6 +209,26 @@ UniqueFd attach_xdp(int prog_fd, unsigned ifindex, const Invocation &inv, const 
 	                      (inv.xdp_mode == XdpMode::native ? " (try --xdp-mode generic)" : ""));
 }
 
+// The TC half also on every VLAN device above @device: the stack strips one
+// tag per device a frame crosses, and the hand-off needs the IP header, so a
+// QinQ frame is handed off at the VLAN device where its last tag comes off.
+// The links are pinned like the device's own; VLAN devices made later are
+// not covered (status names them).
+std::vector<std::string> attach_vlan_tc(const sgate_bpf &skel, const std::string &device,
+                                        const std::string &dir, std::vector<UniqueFd> &links,
+                                        Rollback &rollback)
+{
+	const std::vector<std::string> vlans = vlan_devices_above(device);
+	for (const std::string &vlan : vlans) {
+		const unsigned ifindex = device_index(vlan);
+		links.push_back(
+		        attach_tcx_ingress(bpf_program__fd(skel.progs.sgate_tc), ifindex, vlan));
+		rollback.add([fd = links.back().get()] { bpf_link_detach(fd); });
+		pin_object(links.back().get(), dir, vlan_tc_link_pin(ifindex).c_str(), rollback);
+	}
+	return vlans;
+}
+
 } // namespace
 
 void run_attach(const Invocation &inv)
@@ -225,6 +246,7 @@ void run_attach(const Invocation &inv)
 	UniqueFd lock = lock_pin_root(root);
 	note_stale_removed(remove_stale_namespaces(root));
 	UniqueFd tc_link, xdp_link; // declared before the rollback, which uses them
+	std::vector<UniqueFd> vlan_tc_links;
 	Rollback rollback;
 	const std::string ns_dir = netns_dir(root);
 	rollback.add([ns_dir] { rmdir(ns_dir.c_str()); }); // only if left empty
@@ -254,6 +276,8 @@ void run_attach(const Invocation &inv)
 	tc_link = attach_tcx_ingress(bpf_program__fd(skel->progs.sgate_tc), ifindex, device);
 	rollback.add([fd = tc_link.get()] { bpf_link_detach(fd); });
 	pin_object(tc_link.get(), dir, pin::tc_link, rollback);
+	const std::vector<std::string> vlans =
+	        attach_vlan_tc(*skel, device, dir, vlan_tc_links, rollback);
 
 	pin_object(bpf_map__fd(skel->maps.sgate_config), dir, pin::config, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_keys), dir, pin::keys, rollback);
@@ -273,6 +297,13 @@ void run_attach(const Invocation &inv)
 	            device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
 	            xdp_mode_name(inv.xdp_mode), config.mss_v4, config.mss_v6, plan.epoch_seconds,
 	            key_mode_text(plan.mode));
+	if (!vlans.empty()) {
+		std::string names;
+		for (const std::string &vlan : vlans)
+			names += (names.empty() ? "" : ", ") + vlan;
+		std::printf("sgate: the hand-off also runs on the VLAN devices above %s: %s\n",
+		            device.c_str(), names.c_str());
+	}
 	if (plan.module_epoch_was)
 		std::printf(
 		        "sgate: sgate.ko's epoch length is now %u s (was %u s): the epochs of this "

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <unistd.h>
+#include <vector>
 
 #include "commands.h"
 #include "exit_status.h"
@@ -28,8 +29,10 @@ void detach_link(const std::string &path)
 
 void remove_pins(const std::string &dir)
 {
-	for (const char *name :
-	     {pin::xdp_link, pin::tc_link, pin::config, pin::keys, pin::key_sel, pin::stats}) {
+	std::vector<std::string> names = vlan_tc_link_pins(dir);
+	names.insert(names.end(), {pin::xdp_link, pin::tc_link, pin::config, pin::keys,
+	                           pin::key_sel, pin::stats});
+	for (const std::string &name : names) {
 		const std::string path = dir + "/" + name;
 		if (unlink(path.c_str()) && errno != ENOENT)
 			throw Failure(Exit::failure,
@@ -57,6 +60,8 @@ void run_detach(const Invocation &inv)
 	// the handshakes it answered.
 	detach_link(dir + "/" + pin::xdp_link);
 	detach_link(dir + "/" + pin::tc_link);
+	for (const std::string &name : vlan_tc_link_pins(dir))
+		detach_link(dir + "/" + name);
 	remove_pins(dir);
 	rmdir(netns_dir(root).c_str()); // only if this was its last gate
 

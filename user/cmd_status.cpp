@@ -1,6 +1,8 @@
 // sgate status: every gate in this network namespace, from its pins and
 // from what the kernel reports about the device.  This file gathers; the
 // report's text is status_text()'s (output.h).
+#include <algorithm>
+#include <bpf/bpf.h>
 #include <cstdio>
 #include <net/if.h>
 #include <optional>
@@ -16,6 +18,7 @@
 #include "module.h"
 #include "output.h"
 #include "stale_pins.h"
+#include "unique_fd.h"
 
 namespace sgate {
 
@@ -78,6 +81,31 @@ LinkStatus link_status(int link_fd)
 	return status;
 }
 
+// The gate's TC links on VLAN devices, and VLAN devices above it without one.
+std::vector<VlanHook> vlan_hooks(const std::string &root, const std::string &device)
+{
+	std::vector<VlanHook> hooks;
+	const std::string dir = gate_dir(root, device);
+	for (const std::string &name : vlan_tc_link_pins(dir)) {
+		UniqueFd link(bpf_obj_get((dir + "/" + name).c_str()));
+		VlanHook hook;
+		hook.link = link_status(link.get());
+		hook.ifindex = hook.link.ifindex;
+		char ifname[IF_NAMESIZE] = "";
+		if (hook.ifindex && if_indextoname(hook.ifindex, ifname))
+			hook.device = ifname;
+		hooks.push_back(hook);
+	}
+	for (const std::string &vlan : vlan_devices_above(device)) {
+		const bool covered =
+		        std::any_of(hooks.begin(), hooks.end(),
+		                    [&](const VlanHook &h) { return h.device == vlan; });
+		if (!covered)
+			hooks.push_back(VlanHook{vlan, if_nametoindex(vlan.c_str()), {}});
+	}
+	return hooks;
+}
+
 // Reads as much as it can: a failure ends the gate's report with its cause.
 // @module is sgate.ko's view, asked for at the first module-mode gate.
 GateStatus gate_status(const std::string &root, const std::string &device,
@@ -90,6 +118,7 @@ GateStatus gate_status(const std::string &root, const std::string &device,
 		const sgate_config cfg = gate.config();
 		status.xdp = link_status(gate.xdp_link_fd());
 		status.tc = link_status(gate.tc_link_fd());
+		status.vlan_tc = vlan_hooks(root, device);
 		status.ifindex = status.xdp.ifindex ? status.xdp.ifindex : status.tc.ifindex;
 		// Neither link names a device: it is gone, unless one of that
 		// name is still here and both links were detached from it.

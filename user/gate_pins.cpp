@@ -147,6 +147,29 @@ std::vector<std::string> gate_devices(const std::string &root)
 	return devices;
 }
 
+std::vector<std::string> vlan_tc_link_pins(const std::string &dir)
+{
+	const std::string prefix = pin::vlan_tc_link_prefix;
+	std::vector<std::string> names;
+	DIR *d = opendir(dir.c_str());
+
+	if (!d)
+		return names;
+	while (const dirent *entry = readdir(d)) {
+		const std::string name = entry->d_name;
+		if (name.rfind(prefix, 0) == 0)
+			names.push_back(name);
+	}
+	closedir(d);
+	std::sort(names.begin(), names.end());
+	return names;
+}
+
+std::string vlan_tc_link_pin(unsigned ifindex)
+{
+	return pin::vlan_tc_link_prefix + std::to_string(ifindex);
+}
+
 void prepare_pin_root(const std::string &root)
 {
 	if (!on_bpffs(existing_ancestor(root))) {

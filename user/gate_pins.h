@@ -25,7 +25,15 @@ inline constexpr const char *key_sel = "key_sel";
 inline constexpr const char *stats = "stats";
 inline constexpr const char *xdp_link = "xdp_link";
 inline constexpr const char *tc_link = "tc_link";
+// The same TC program on each VLAN device above the gate's device, named by
+// the VLAN device's ifindex: QinQ frames are handed off where their last
+// tag comes off.
+inline constexpr const char *vlan_tc_link_prefix = "tc_link_vlan_";
 } // namespace pin
+
+// The gate's VLAN TC link pins, as names within its directory.
+std::vector<std::string> vlan_tc_link_pins(const std::string &dir);
+std::string vlan_tc_link_pin(unsigned ifindex);
 
 // --pin-root, else $SGATE_PIN_ROOT, else kDefaultPinRoot.
 std::string pin_root(const std::optional<std::string> &option);

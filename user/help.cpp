@@ -76,7 +76,10 @@ SYNs with cookie SYN-ACKs and checks final ACKs, and the TC ingress program
 that hands verified connections to the TCP stack, each as a bpf_link the
 gate owns (XDP, and tcx ingress: Linux >= 6.6), so resetting the device's
 tc setup does not remove it.  The gate stays in place after sgate exits (it
-is pinned under the pin root) until 'sgate detach DEV'.
+is pinned under the pin root) until 'sgate detach DEV'.  The TC program is
+also attached to every VLAN device above DEV, where QinQ handshakes are
+handed off; VLAN devices made later need a new attach ('sgate status' names
+them).
 
 Key mode: module if sgate.ko is loaded (/sys/module/sgate exists), else
 map.  In module mode the keys stay inside sgate.ko, which makes and checks
@@ -144,7 +147,8 @@ and exits 0 when there are none.
 A gate whose XDP or TC link is missing (its pin removed) or detached (by
 another tool) is marked BROKEN with the fix: 'sgate detach DEV', then attach
 again.  Status then exits 11, as it does for a damaged gate or one whose
-device is gone.
+device is gone.  A VLAN device above DEV made after attach is named NOT
+COVERED (QinQ handshakes through it fail) without failing the status.
 
 Example:
   sgate status

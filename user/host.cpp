@@ -5,11 +5,15 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/vlan.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 #include "cli.h"
 #include "exit_status.h"
@@ -24,6 +28,60 @@ constexpr const char *kVmlinuxBtf = "/sys/kernel/btf/vmlinux";
 constexpr const char *kHandoffKfunc = "bpf_sk_assign_tcp_reqsk";
 
 } // namespace
+
+namespace {
+
+struct NlSockDeleter {
+	void operator()(nl_sock *sock) const { nl_socket_free(sock); }
+};
+struct NlCacheDeleter {
+	void operator()(nl_cache *cache) const { nl_cache_free(cache); }
+};
+
+// Asked over rtnetlink, not read from /sys/class/net: sysfs shows the
+// devices of the namespace it was mounted in, which under nsenter is not
+// the caller's.
+std::vector<std::pair<unsigned, unsigned>> vlan_links()
+{
+	std::vector<std::pair<unsigned, unsigned>> links; // (ifindex, lower ifindex)
+	std::unique_ptr<nl_sock, NlSockDeleter> sock(nl_socket_alloc());
+	nl_cache *raw = nullptr;
+	if (!sock || nl_connect(sock.get(), NETLINK_ROUTE) ||
+	    rtnl_link_alloc_cache(sock.get(), AF_UNSPEC, &raw))
+		throw Failure(Exit::failure, "cannot list the network devices over rtnetlink");
+	std::unique_ptr<nl_cache, NlCacheDeleter> cache(raw);
+	for (nl_object *obj = nl_cache_get_first(cache.get()); obj; obj = nl_cache_get_next(obj)) {
+		rtnl_link *link = reinterpret_cast<rtnl_link *>(obj);
+		if (rtnl_link_is_vlan(link))
+			links.emplace_back(rtnl_link_get_ifindex(link), rtnl_link_get_link(link));
+	}
+	return links;
+}
+
+} // namespace
+
+std::vector<std::string> vlan_devices_above(const std::string &device)
+{
+	const unsigned base = if_nametoindex(device.c_str());
+	if (!base)
+		return {};
+	const auto links = vlan_links();
+	std::vector<unsigned> found{base};
+	// Breadth first: every VLAN device whose lower device was found.
+	for (std::size_t i = 0; i < found.size(); i++)
+		for (const auto &[ifindex, lower] : links)
+			if (lower == found[i] &&
+			    std::find(found.begin(), found.end(), ifindex) == found.end())
+				found.push_back(ifindex);
+	std::vector<std::string> names;
+	for (std::size_t i = 1; i < found.size(); i++) {
+		char name[IF_NAMESIZE] = "";
+		if (if_indextoname(found[i], name))
+			names.push_back(name);
+	}
+	std::sort(names.begin(), names.end());
+	return names;
+}
 
 void require_root()
 {

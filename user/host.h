@@ -23,6 +23,10 @@ unsigned device_mtu(const std::string &device);
 // The device's MAC address; a device that is not Ethernet is refused.
 MacAddress device_mac(const std::string &device);
 
+// The VLAN devices stacked on @device, at any depth (a QinQ device's own
+// VLAN devices too), by name; none if /sys says nothing.
+std::vector<std::string> vlan_devices_above(const std::string &device);
+
 // BTF and bpf_sk_assign_tcp_reqsk() (Exit::kernel_unsupported).
 void require_kernel_support();
 

@@ -166,6 +166,23 @@ std::string link_text(const LinkStatus &link, unsigned ifindex, const std::strin
 	return sprint("%s, prog id %u, link id %u", kind.c_str(), link.prog_id, link.link_id);
 }
 
+std::string vlan_hooks_text(const GateStatus &g)
+{
+	std::string out;
+	for (const VlanHook &v : g.vlan_tc) {
+		if (v.device.empty())
+			continue; // the VLAN device is gone, and its link with it
+		out += sprint("  tc on vlan:   %s: ", v.device.c_str());
+		if (!v.link.pinned)
+			out += sprint("NOT COVERED: made after attach, so QinQ handshakes through "
+			              "it fail; 'sgate detach %s', then attach again\n",
+			              g.device.c_str());
+		else
+			out += link_text(v.link, v.ifindex, "tcx") + "\n";
+	}
+	return out;
+}
+
 std::string hooks_text(const GateStatus &g)
 {
 	if (!g.ifindex)
@@ -177,6 +194,7 @@ std::string hooks_text(const GateStatus &g)
 	               g.device == g.ifname ? "" : (" (now named " + g.ifname + ")").c_str()) +
 	        "  xdp:          " + link_text(g.xdp, g.ifindex, g.xdp_mode) + "\n" +
 	        "  tc ingress:   " + link_text(g.tc, g.ifindex, "tcx") + "\n";
+	out += vlan_hooks_text(g);
 	const bool xdp_off = g.xdp.ifindex != g.ifindex, tc_off = g.tc.ifindex != g.ifindex;
 	if (xdp_off || tc_off)
 		out += sprint("  BROKEN:       %s; 'sgate detach %s', then attach again\n",

@@ -117,6 +117,13 @@ struct LinkStatus {
 	unsigned ifindex = 0; // 0: detached, or its device is gone
 };
 
+// The TC half on a VLAN device above the gate's device (QinQ hand-off).
+struct VlanHook {
+	std::string device; // its name now; empty if it is gone
+	unsigned ifindex = 0;
+	LinkStatus link; // not pinned: a VLAN device made after attach
+};
+
 // What `status` shows of one gate.  Reading a gate stops at the first
 // failure, which `damaged` holds; what was read before it is shown.
 struct GateStatus {
@@ -127,6 +134,7 @@ struct GateStatus {
 	std::string ifname;   // what that ifindex is called now
 	std::string xdp_mode; // xdp_mode_of()
 	LinkStatus xdp, tc;
+	std::vector<VlanHook> vlan_tc;
 	std::optional<KeyMode> key_mode;
 	std::uint64_t now_ns = 0; // coarse_monotonic_ns() when the keys were read
 	// Map mode.

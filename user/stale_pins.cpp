@@ -36,9 +36,11 @@ bool holds_only_gates(const fs::path &namespace_dir)
 	for (const auto &gate : fs::directory_iterator(namespace_dir, ec)) {
 		if (!gate.is_directory(ec))
 			return false;
-		for (const auto &entry : fs::directory_iterator(gate.path(), ec))
-			if (!names.count(entry.path().filename()))
+		for (const auto &entry : fs::directory_iterator(gate.path(), ec)) {
+			const std::string name = entry.path().filename();
+			if (!names.count(name) && name.rfind(pin::vlan_tc_link_prefix, 0) != 0)
 				return false;
+		}
 	}
 	return !ec;
 }
@@ -55,7 +57,9 @@ bool has_live_gate(const fs::path &namespace_dir)
 	for (const auto &gate : fs::directory_iterator(namespace_dir, ec)) {
 		if (!gate.is_directory(ec))
 			continue;
-		for (const char *name : {pin::xdp_link, pin::tc_link})
+		std::vector<std::string> links = vlan_tc_link_pins(gate.path());
+		links.insert(links.end(), {pin::xdp_link, pin::tc_link});
+		for (const std::string &name : links)
 			if (link_holds_device(gate.path() / name))
 				return true;
 	}

@@ -11,7 +11,7 @@
 #include "cookie.h"
 
 enum {
-	SGATE_ABI_VERSION = 2,
+	SGATE_ABI_VERSION = 3,
 	SGATE_PORT_WORDS = 65536 / 32,
 	/* Meta written by XDP for a verified final ACK; TC trusts nothing else. */
 	SGATE_META_MAGIC = 0x53474d31,	/* "SGM1" */
@@ -82,6 +82,12 @@ enum sgate_meta_flag {
 	SGATE_META_TS = 1 << 2,
 	SGATE_META_ECN = 1 << 3,
 	SGATE_META_IPV6 = 1 << 4,
+	/*
+	 * Set by the TC program that acted on the metadata, so that the same
+	 * program on a VLAN device above (the frame crosses one TC hook per
+	 * tag the stack strips) lets the frame by.
+	 */
+	SGATE_META_CONSUMED = 1 << 5,
 };
 
 /*
@@ -120,6 +126,7 @@ enum sgate_meta_flag {
 	X(DROP_INTERNAL, "drop_internal")				\
 	/* TC ingress. */						\
 	X(TC_PASS, "tc_pass")						\
+	X(TC_VLAN_DEFER, "tc_vlan_defer")				\
 	X(TC_HANDOFF, "tc_handoff")					\
 	X(TC_NO_LISTENER, "tc_no_listener")				\
 	X(TC_ERR_EINVAL, "tc_err_einval")				\

@@ -40,6 +40,7 @@ if [ -x "$TOP/build/sgate" ]; then
 	sub "e2e module mode" "$TOP/tests/e2e/test_gate.sh"
 	sub "module mode" "$TOP/selftests/sgate/test_module_mode.sh"
 	sub "vlan, module mode" "$TOP/selftests/sgate/test_vlan.sh"
+	sub "vlan, module mode, generic XDP" "$TOP/selftests/sgate/test_vlan.sh" generic
 else
 	not_ok "e2e module mode: build/sgate missing"
 fi
