@@ -57,12 +57,31 @@ static __always_inline int check_cookie(struct xdp_md *ctx, const struct pkt *p,
 				  p->now / cfg->epoch_ns, ts_ok);
 }
 
+/* What a verified cookie and its ACK say, as the TC hand-off takes it. */
+static __always_inline void meta_fill(struct sgate_meta *meta,
+				      const struct pkt *p,
+				      const struct sgate_cookie_opts *co,
+				      const struct sgate_optwalk *w)
+{
+	meta->magic = SGATE_META_MAGIC;
+	meta->tsval = w->offer.tsval;
+	meta->tsecr = w->tsecr;
+	meta->mss = co->mss;
+	meta->snd_wscale = co->snd_wscale;
+	meta->flags = (co->wscale_ok ? SGATE_META_WSCALE : 0) |
+		      (co->sack_ok ? SGATE_META_SACK : 0) |
+		      (co->ts_ok ? SGATE_META_TS : 0) |
+		      (co->ecn_ok ? SGATE_META_ECN : 0) |
+		      (p->ipv6 ? SGATE_META_IPV6 : 0);
+	meta->l4_from_l3 = p->l4off - p->l3off;
+	meta->pad = 0;
+}
+
 /* Hand what the cookie says to TC, in front of the packet. */
 static __always_inline int write_meta(struct xdp_md *ctx, const struct pkt *p,
 				      const struct sgate_cookie_opts *co,
 				      const struct sgate_optwalk *w)
 {
-	__u16 l4_from_l3 = p->l4off - p->l3off;
 	struct sgate_meta *meta;
 	void *data;
 
@@ -74,18 +93,7 @@ static __always_inline int write_meta(struct xdp_md *ctx, const struct pkt *p,
 	data = (void *)(long)ctx->data;
 	if ((void *)(meta + 1) > data)
 		return -1;
-	meta->magic = SGATE_META_MAGIC;
-	meta->tsval = w->offer.tsval;
-	meta->tsecr = w->tsecr;
-	meta->mss = co->mss;
-	meta->snd_wscale = co->snd_wscale;
-	meta->flags = (co->wscale_ok ? SGATE_META_WSCALE : 0) |
-		      (co->sack_ok ? SGATE_META_SACK : 0) |
-		      (co->ts_ok ? SGATE_META_TS : 0) |
-		      (co->ecn_ok ? SGATE_META_ECN : 0) |
-		      (p->ipv6 ? SGATE_META_IPV6 : 0);
-	meta->l4_from_l3 = l4_from_l3;
-	meta->pad = 0;
+	meta_fill(meta, p, co, w);
 	return 0;
 }
 
@@ -129,8 +137,12 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 	}
 	sgate_cookie_decode_opts(cookie, p->ipv6, w.offer.ts_ok, &co);
 	if (write_meta(ctx, p, &co, &w)) {
-		count(SGATE_STAT_DROP_NO_META);
-		return XDP_DROP;
+		/* No room in front of the frame: TC verifies it again. */
+		if (!sgate_meta_refused)
+			sgate_meta_refused = 1;
+		recent_mark(&p->flow, p->now);
+		count(SGATE_STAT_COOKIE_VALID_NO_META);
+		return XDP_PASS;
 	}
 	recent_mark(&p->flow, p->now);
 	count(SGATE_STAT_COOKIE_VALID);

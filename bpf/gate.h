@@ -33,6 +33,16 @@ extern __s64 bpf_sgate_xdp_cookie_make(struct xdp_md *ctx,
 extern int bpf_sgate_xdp_cookie_check(struct xdp_md *ctx,
 				      const struct sgate_mac_req *req,
 				      __u32 req__sz) __ksym __weak;
+extern int bpf_sgate_skb_cookie_check(struct __sk_buff *ctx,
+				      const struct sgate_mac_req *req,
+				      __u32 req__sz) __ksym __weak;
+
+/*
+ * Set by XDP the first time the driver refuses it metadata room; from then
+ * on TC verifies cookies itself (tc_verify.h).  Never cleared: one driver
+ * serves the device for as long as the gate is attached.
+ */
+volatile __u32 sgate_meta_refused;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -91,8 +91,10 @@ static __always_inline void meta_attrs(const struct sgate_meta *meta,
 	attrs->ecn_ok = !!(meta->flags & SGATE_META_ECN);
 }
 
+/* @handed: the counter of a hand-off the kernel accepted. */
 static __always_inline int handoff(struct __sk_buff *skb,
-				   const struct sgate_meta *meta)
+				   const struct sgate_meta *meta,
+				   enum sgate_stat handed)
 {
 	const struct sgate_config *cfg = gate_config();
 	struct bpf_tcp_req_attrs attrs = {};
@@ -128,7 +130,7 @@ static __always_inline int handoff(struct __sk_buff *skb,
 	bpf_sk_release(skc);
 	if (err)
 		return tc_count_err(err);
-	count(SGATE_STAT_TC_HANDOFF);
+	count(handed);
 	return TCX_NEXT;
 }
 

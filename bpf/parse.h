@@ -310,4 +310,10 @@ static __always_inline int parse(struct xdp_md *ctx,
 	return parse_tcp(ctx, cfg, p, verdict);
 }
 
+/* bpf_loop's step over options copied out of the packet (sgate/tcpopt.h). */
+static long optwalk_cb(__u64 i, struct sgate_optwalk *w)
+{
+	return sgate_optwalk_step(w);
+}
+
 #endif /* SGATE_BPF_PARSE_H */

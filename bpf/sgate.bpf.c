@@ -11,6 +11,8 @@
  *   syn.h      SYN -> cookie SYN-ACK in place, XDP_TX, nothing stored
  *   ack.h      final ACK -> cookie verified, options into XDP metadata
  *   handoff.h  TC: metadata -> bpf_sk_assign_tcp_reqsk()
+ *   tc_verify.h  TC without metadata (drivers that give XDP none): verify
+ *              the cookie again, then hand off
  *
  * The cookie itself is include/sgate/cookie.h; Documentation/datapath.md
  * gives every packet's verdict.
@@ -26,6 +28,7 @@
 #include "syn.h"
 #include "ack.h"
 #include "handoff.h"
+#include "tc_verify.h"
 
 SEC("xdp")
 int sgate_xdp(struct xdp_md *ctx)
@@ -56,9 +59,11 @@ int sgate_tc(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
 	struct sgate_meta *meta = (void *)(long)skb->data_meta;
+	bool has_meta = (void *)(meta + 1) <= data &&
+			meta->magic == SGATE_META_MAGIC;
 
-	if ((void *)(meta + 1) > data || meta->magic != SGATE_META_MAGIC ||
-	    (meta->flags & SGATE_META_CONSUMED)) {
+	if (has_meta ? (meta->flags & SGATE_META_CONSUMED) :
+		       !sgate_meta_refused) {
 		count(SGATE_STAT_TC_PASS);
 		return TCX_NEXT;
 	}
@@ -72,8 +77,10 @@ int sgate_tc(struct __sk_buff *skb)
 		count(SGATE_STAT_TC_VLAN_DEFER);
 		return TCX_NEXT;
 	}
+	if (!has_meta)
+		return tc_verify(skb);
 	meta->flags |= SGATE_META_CONSUMED;
-	return handoff(skb, meta);
+	return handoff(skb, meta, SGATE_STAT_TC_HANDOFF);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -39,11 +39,6 @@ static __always_inline bool bogus_source(const struct ethhdr *eth,
 	       f->saddr[2] == f->daddr[2] && f->saddr[3] == f->daddr[3];
 }
 
-static long optwalk_cb(__u64 i, struct sgate_optwalk *w)
-{
-	return sgate_optwalk_step(w);
-}
-
 /*
  * Copy the options out and walk them.  Walking them in place with packet
  * pointers costs the verifier far more than a bounded copy and bpf_loop.

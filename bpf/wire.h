@@ -19,6 +19,7 @@ enum {
 	ETH_P_8021AD = 0x88a8,
 	VLAN_HLEN = 4,
 	VLAN_MAX_DEPTH = 2,
+	PACKET_HOST_NR = 0,		/* skb->pkt_type: sent to us */
 
 	IPPROTO_TCP_NR = 6,
 	IP_MF = 0x2000,

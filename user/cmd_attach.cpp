@@ -21,6 +21,7 @@
 #include "exit_status.h"
 #include "gate_config.h"
 #include "gate_pins.h"
+#include "handoff_path.h"
 #include "hooks.h"
 #include "host.h"
 #include "keys.h"
@@ -297,6 +298,11 @@ void run_attach(const Invocation &inv)
 	            device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
 	            xdp_mode_name(inv.xdp_mode), config.mss_v4, config.mss_v6, plan.epoch_seconds,
 	            key_mode_text(plan.mode));
+	std::printf("sgate: hand-off on %s: %s\n", device.c_str(),
+	            handoff_path_text(expected_handoff_path(device_driver(device),
+	                                                    inv.xdp_mode == XdpMode::generic),
+	                              device_driver(device))
+	                    .c_str());
 	if (!vlans.empty()) {
 		std::string names;
 		for (const std::string &vlan : vlans)

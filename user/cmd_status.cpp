@@ -12,6 +12,7 @@
 #include "exit_status.h"
 #include "gate.h"
 #include "gate_pins.h"
+#include "handoff_path.h"
 #include "hooks.h"
 #include "host.h"
 #include "keys.h"
@@ -129,8 +130,14 @@ GateStatus gate_status(const std::string &root, const std::string &device,
 			if_indextoname(status.ifindex, name);
 			status.ifname = name;
 		}
-		if (status.xdp.ifindex)
+		if (status.xdp.ifindex) {
 			status.xdp_mode = xdp_mode_of(status.xdp.ifindex, status.xdp.prog_id);
+			const std::string driver = device_driver(status.ifname);
+			HandoffPath path = observed_handoff_path(gate.counters());
+			if (path == HandoffPath::unknown)
+				path = expected_handoff_path(driver, status.xdp_mode == "generic");
+			status.handoff = handoff_path_text(path, driver);
+		}
 		status.config = cfg;
 		status.key_mode = gate.key_mode();
 		if (*status.key_mode == KeyMode::module) {

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <memory>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -110,6 +112,19 @@ unsigned device_mtu(const std::string &device)
 		throw Failure(Exit::failure,
 		              "cannot read the MTU of " + device + ": " + errno_text(errno));
 	return static_cast<unsigned>(ifr.ifr_mtu);
+}
+
+std::string device_driver(const std::string &device)
+{
+	UniqueFd sock(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	ethtool_drvinfo info{};
+	ifreq ifr{};
+	info.cmd = ETHTOOL_GDRVINFO;
+	std::strncpy(ifr.ifr_name, device.c_str(), IFNAMSIZ - 1);
+	ifr.ifr_data = reinterpret_cast<char *>(&info);
+	if (!sock || ioctl(sock.get(), SIOCETHTOOL, &ifr))
+		return "";
+	return std::string(info.driver, strnlen(info.driver, sizeof info.driver));
 }
 
 MacAddress device_mac(const std::string &device)

@@ -20,6 +20,10 @@ unsigned device_index(const std::string &device);
 
 unsigned device_mtu(const std::string &device);
 
+// The device's driver as ethtool names it ("virtio_net"); empty if it
+// will not say.
+std::string device_driver(const std::string &device);
+
 // The device's MAC address; a device that is not Ethernet is refused.
 MacAddress device_mac(const std::string &device);
 

@@ -193,7 +193,8 @@ std::string hooks_text(const GateStatus &g)
 	        sprint("  ifindex:      %u%s\n", g.ifindex,
 	               g.device == g.ifname ? "" : (" (now named " + g.ifname + ")").c_str()) +
 	        "  xdp:          " + link_text(g.xdp, g.ifindex, g.xdp_mode) + "\n" +
-	        "  tc ingress:   " + link_text(g.tc, g.ifindex, "tcx") + "\n";
+	        "  tc ingress:   " + link_text(g.tc, g.ifindex, "tcx") + "\n" +
+	        (g.handoff.empty() ? "" : "  hand-off:     " + g.handoff + "\n");
 	out += vlan_hooks_text(g);
 	const bool xdp_off = g.xdp.ifindex != g.ifindex, tc_off = g.tc.ifindex != g.ifindex;
 	if (xdp_off || tc_off)

@@ -133,6 +133,7 @@ struct GateStatus {
 	unsigned ifindex = 0; // as either link names it; 0: neither does, the device is gone
 	std::string ifname;   // what that ifindex is called now
 	std::string xdp_mode; // xdp_mode_of()
+	std::string handoff;  // handoff_path_text()
 	LinkStatus xdp, tc;
 	std::vector<VlanHook> vlan_tc;
 	std::optional<KeyMode> key_mode;

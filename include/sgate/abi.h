@@ -115,6 +115,7 @@ enum sgate_meta_flag {
 	X(COOKIE_VALID, "cookie_valid")					\
 	X(COOKIE_BAD_MAC, "cookie_bad_mac")				\
 	X(COOKIE_STALE, "cookie_stale")					\
+	X(COOKIE_VALID_NO_META, "cookie_valid_no_meta")			\
 	/* XDP: dropped. */						\
 	X(DROP_MALFORMED, "drop_malformed")				\
 	X(DROP_UNJUDGED, "drop_unjudged")				\
@@ -122,12 +123,16 @@ enum sgate_meta_flag {
 	X(DROP_BOGUS_SOURCE, "drop_bogus_source")			\
 	X(DROP_NO_ROOM, "drop_no_room")					\
 	X(DROP_NO_KEY, "drop_no_key")					\
-	X(DROP_NO_META, "drop_no_meta")					\
 	X(DROP_INTERNAL, "drop_internal")				\
 	/* TC ingress. */						\
 	X(TC_PASS, "tc_pass")						\
 	X(TC_VLAN_DEFER, "tc_vlan_defer")				\
 	X(TC_HANDOFF, "tc_handoff")					\
+	/* TC, where the driver gave XDP no metadata room (tc_verify.h). */ \
+	X(TC_VERIFIED_HANDOFF, "tc_verified_handoff")			\
+	X(TC_COOKIE_BAD_MAC, "tc_cookie_bad_mac")			\
+	X(TC_COOKIE_STALE, "tc_cookie_stale")				\
+	X(TC_DROP_NO_KEY, "tc_drop_no_key")				\
 	X(TC_NO_LISTENER, "tc_no_listener")				\
 	X(TC_ERR_EINVAL, "tc_err_einval")				\
 	X(TC_ERR_ENOMEM, "tc_err_enomem")				\

@@ -786,7 +786,7 @@ static void print_coverage(void)
 	int i;
 
 	printf("coverage (frames per XDP counter):\n");
-	for (i = 0; i <= SGATE_STAT_DROP_NO_META; i++)
+	for (i = 0; i < SGATE_STAT_TC_PASS; i++)
 		printf("  %-22s %llu\n", sgate_stat_name(i),
 		       (unsigned long long)stat_hits[i]);
 	printf("verdicts: drop %llu, pass %llu, tx %llu\n",
@@ -820,7 +820,7 @@ static void test_random(void **state)
 		SGATE_STAT_COOKIE_STALE, SGATE_STAT_DROP_MALFORMED,
 		SGATE_STAT_DROP_UNJUDGED,
 		SGATE_STAT_DROP_FRAGMENT, SGATE_STAT_DROP_BOGUS_SOURCE,
-		SGATE_STAT_DROP_NO_KEY, SGATE_STAT_DROP_NO_META,
+		SGATE_STAT_DROP_NO_KEY, SGATE_STAT_COOKIE_VALID_NO_META,
 	};
 
 	(void)state;

@@ -219,9 +219,11 @@ const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 		return "the frame moved no counter";
 	if (stat == -2)
 		return "the frame moved more than one counter";
+	/* A verified ACK without metadata room: TC verifies it again. */
 	if (epoch_ns && verdict == XDP_PASS &&
 	    stat != SGATE_STAT_PASS_ESTABLISHED &&
 	    stat != SGATE_STAT_COOKIE_VALID &&
+	    stat != SGATE_STAT_COOKIE_VALID_NO_META &&
 	    reaches_protected_listener(frame, len, env))
 		return "passed without a verdict: the stack would hand it to a protected listener";
 
@@ -237,7 +239,8 @@ const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 		else if (has < 0 || (has & ~(offered | OFF_MSS)))
 			bad = "the reply carries an option the request did not offer";
 	}
-	if (stat == SGATE_STAT_COOKIE_VALID &&
+	if ((stat == SGATE_STAT_COOKIE_VALID ||
+	     stat == SGATE_STAT_COOKIE_VALID_NO_META) &&
 	    (verdict != XDP_PASS || !genuine_cookie(m, frame, ring, epoch_ns, now_ns)))
 		bad = "an ACK without a genuine MAC was passed";
 	return bad;

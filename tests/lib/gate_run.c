@@ -164,6 +164,18 @@ int gate_run_xdp(const struct gate *g, const uint8_t *in, uint32_t meta_len,
 	return 0;
 }
 
+int gate_run_tc(const struct gate *g, const uint8_t *frame, uint32_t len,
+		int *verdict)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+		    .data_size_in = len);
+
+	if (bpf_prog_test_run_opts(g->tc_fd, &opts))
+		return -errno;
+	*verdict = (int)opts.retval;
+	return 0;
+}
+
 uint64_t gate_epoch_now(uint64_t epoch_ns)
 {
 	return epoch_ns ? coarse_ns() / epoch_ns : 0;

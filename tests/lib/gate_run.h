@@ -69,6 +69,13 @@ int gate_run_xdp(const struct gate *g, const uint8_t *in, uint32_t meta_len,
 		 uint32_t len, uint8_t *out, uint32_t out_size,
 		 struct gate_xdp_out *r);
 
+/*
+ * The TC program on a frame (no metadata: BPF_PROG_RUN gives a TC program
+ * none); *verdict gets its return value (TCX_NEXT -1, TCX_DROP 2).
+ */
+int gate_run_tc(const struct gate *g, const uint8_t *frame, uint32_t len,
+		int *verdict);
+
 /* The epoch the gate is in now, by its clock (0 if unconfigured). */
 uint64_t gate_epoch_now(uint64_t epoch_ns);
 

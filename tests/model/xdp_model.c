@@ -360,9 +360,12 @@ static void handle_ack(const struct frame *f, const struct model_env *env,
 		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_COOKIE_BAD_MAC,
 			      "ACK with a bad MAC");
 	}
-	if (env->meta_room < sizeof(struct sgate_meta))
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_NO_META,
-			      "valid ACK, no room for metadata");
+	if (env->meta_room < sizeof(struct sgate_meta)) {
+		r->marks_recent = true;
+		return decide(r, f, MODEL_XDP_PASS,
+			      SGATE_STAT_COOKIE_VALID_NO_META,
+			      "valid ACK, no room for metadata: TC verifies it");
+	}
 
 	sgate_cookie_decode_opts(cookie, t->ipv6, p->opt_ts, &co);
 	memset(m, 0, sizeof(*m));

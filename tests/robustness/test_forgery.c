@@ -235,11 +235,11 @@ static void forge_run(struct forged_gate *g, int ipv6, uint64_t state, uint64_t 
 			forge_accepted_25(&ring, e0, frame, ipv6, state, chunk);
 		/* Accepted: passed, or verified with no room left for metadata. */
 		t->accepted += after[SGATE_STAT_COOKIE_VALID] - before[SGATE_STAT_COOKIE_VALID] +
-			       after[SGATE_STAT_DROP_NO_META] - before[SGATE_STAT_DROP_NO_META];
+			       after[SGATE_STAT_COOKIE_VALID_NO_META] - before[SGATE_STAT_COOKIE_VALID_NO_META];
 		t->bad_mac += after[SGATE_STAT_COOKIE_BAD_MAC] - before[SGATE_STAT_COOKIE_BAD_MAC];
 		t->stale += after[SGATE_STAT_COOKIE_STALE] - before[SGATE_STAT_COOKIE_STALE];
 		for (i = 0; i < SGATE_STAT_MAX; i++)
-			if (i != SGATE_STAT_COOKIE_VALID && i != SGATE_STAT_DROP_NO_META &&
+			if (i != SGATE_STAT_COOKIE_VALID && i != SGATE_STAT_COOKIE_VALID_NO_META &&
 			    i != SGATE_STAT_COOKIE_BAD_MAC && i != SGATE_STAT_COOKIE_STALE)
 				t->other += after[i] - before[i];
 		t->predicted += predicted;

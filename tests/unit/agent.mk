@@ -3,7 +3,7 @@
 # libbpf nor a gate, so the tests link their objects alone).  libnl builds
 # and parses netlink messages in memory: no socket is opened.
 
-AGENT_TEST_UNITS := cli gate_config keys module output
+AGENT_TEST_UNITS := cli gate_config handoff_path keys module output
 AGENT_TESTS := $(patsubst %,$(BUILD)/test_%,$(AGENT_TEST_UNITS))
 
 $(AGENT_TESTS): $(BUILD)/test_%: tests/unit/test_%.cpp tests/unit/agent_test.h $(SGATE_PURE_OBJS) \
