@@ -8,7 +8,10 @@ FUZZ_SRCS := tests/fuzz/fuzz_xdp.c tests/fuzz/case_file.c tests/fuzz/invariants.
 	     tests/lib/gate_run.c tests/lib/percpu.c tests/lib/packet.c tests/lib/doc_mac.c
 FUZZ_HDRS := $(wildcard tests/fuzz/*.h) $(wildcard tests/lib/*.h) tests/model/xdp_model.h tests/model/kernel_view.h $(wildcard include/sgate/*.h)
 
-$(BUILD)/fuzz_xdp: $(FUZZ_SRCS) $(FUZZ_HDRS) $(SKELS) | $(BUILD)
+$(BUILD)/kclock.bpf.o: tests/fuzz/kclock.bpf.c $(BUILD)/vmlinux.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz_xdp: $(FUZZ_SRCS) $(FUZZ_HDRS) $(SKELS) $(BUILD)/kclock.skel.h | $(BUILD)
 	$(CC) $(CFLAGS) $(FUZZ_SRCS) -o $@ $(LIBBPF) -lcmocka -lsodium
 
 TEST_PROGS += $(BUILD)/fuzz_xdp

@@ -49,6 +49,7 @@
 #include "gen.h"
 #include "invariants.h"
 #include "sgate.skel.h"
+#include "kclock.skel.h"
 
 enum {
 	/* BPF_PROG_RUN's metadata limit on this kernel: 256 - xdp_frame. */
@@ -67,6 +68,19 @@ static uint64_t stats_prev[2][SGATE_STAT_MAX];
 /* ---- results -------------------------------------------------------- */
 
 static uint64_t frames_run, frames_refused, retries, mismatches, saved;
+static struct kclock_bpf *kclock;
+
+/* bpf_ktime_get_coarse_ns(), read by a program as the gate reads it. */
+static uint64_t kernel_coarse_ns(void)
+{
+	static const uint8_t frame[14];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+		    .data_size_in = sizeof(frame));
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(kclock->progs.kclock), &opts))
+		fail_msg("BPF_PROG_RUN of the clock program: %s", strerror(errno));
+	return kclock->bss->kclock_now;
+}
 static uint64_t stat_hits[SGATE_STAT_MAX], verdict_hits[4];
 static uint64_t invariant_failures;
 static const char *save_dir = "build/fuzz";
@@ -224,6 +238,11 @@ static int netns_setup(void)
 
 	if (err) {
 		fprintf(stderr, "a network namespace of our own: %s\n", strerror(-err));
+		return -1;
+	}
+	kclock = kclock_bpf__open_and_load();
+	if (!kclock) {
+		fprintf(stderr, "cannot load the clock program: %s\n", strerror(errno));
 		return -1;
 	}
 	if (connect_pair(AF_INET) || connect_pair(AF_INET6)) {
@@ -498,7 +517,7 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 		.listening = listening,
 		.recent = recent,
 	};
-	uint64_t now[SGATE_STAT_MAX], t0, t1;
+	uint64_t now[SGATE_STAT_MAX], t0, t1, tsv;
 	uint32_t retval = 0, size_out = 0, meta_out = 0;
 	int attempt, i, err;
 	bool same;
@@ -510,10 +529,10 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 	for (attempt = 0;; attempt++) {
 		struct gate_xdp_out run;
 
-		t0 = coarse_ns();
+		t0 = kernel_coarse_ns();
 		err = gate_run_xdp(ins, in, cur.meta_len, (uint32_t)len, o->out,
 				   sizeof(o->out), &run);
-		t1 = coarse_ns();
+		t1 = kernel_coarse_ns();
 		frames_run++;
 		env.now_ns = t0;
 		if (len < 14) {
@@ -559,12 +578,17 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 
 	model_xdp(frame, len, &env, &m);
 	same = outcome_matches(o, &m);
-	/* Our TSval counts the clock >> 20: the program read it between t0 and t1. */
-	if (!same && model_tsval(t0, 0) != model_tsval(t1, 0)) {
-		env.now_ns = t1;
+	/*
+	 * Our TSval counts the clock >> 20, and the program read the clock
+	 * somewhere between t0 and t1: several ticks apart when the run was
+	 * preempted, so every value of it in between is a candidate.
+	 */
+	for (tsv = (t0 >> 20) + 1; !same && tsv <= (t1 >> 20); tsv++) {
+		env.now_ns = tsv << 20;
 		model_xdp(frame, len, &env, &m);
 		same = outcome_matches(o, &m);
 	}
+
 	if (o->verdict >= 0 && o->verdict < 4)
 		verdict_hits[o->verdict]++;
 	if (o->stat >= 0)
