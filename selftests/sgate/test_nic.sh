@@ -112,14 +112,18 @@ handshakes() {
 	ok=$(echo "$out" | sed -n 's/.*summary ok=\([0-9]*\).*/\1/p')
 	ok=${ok:-0}
 	snap "$fam.1"
-	syn=$(delta "$fam.0" "$fam.1" syn_answered) val=$(delta "$fam.0" "$fam.1" cookie_valid)
-	hand=$(delta "$fam.0" "$fam.1" tc_handoff) meta=$(delta "$fam.0" "$fam.1" drop_no_meta)
+	# Verified at XDP with metadata, or (no metadata room) at XDP and again
+	# at TC: either path, each verified ACK handed off once.
+	syn=$(delta "$fam.0" "$fam.1" syn_answered)
+	meta=$(delta "$fam.0" "$fam.1" cookie_valid_no_meta)
+	val=$(($(delta "$fam.0" "$fam.1" cookie_valid) + meta))
+	hand=$(($(delta "$fam.0" "$fam.1" tc_handoff) + $(delta "$fam.0" "$fam.1" tc_verified_handoff)))
 	acc=$(($(accepted) - acc0)) sc=$(syncookies_sent)
 	fig[$fam]="$ok/$CLIENTS"
 	fig[no_meta_$fam]=$meta
 	[ "$ok" = "$CLIENTS" ]
 	verdict $? "$fam: $CLIENTS clients complete handshakes through the gate and echo data" \
-		"clients: $out" "syn_answered +$syn, cookie_valid +$val, tc_handoff +$hand, drop_no_meta +$meta" \
+		"clients: $out" "syn_answered +$syn, verified +$val (no metadata +$meta), handed off +$hand" \
 		"$(nonzero_stats)"
 	# Every client connection the server accepted was a verified final
 	# ACK handed off (an ACK sent twice is verified and handed off twice);
@@ -128,10 +132,21 @@ handshakes() {
 		[ "$syn" -ge "$CLIENTS" ] && [ "$sc" = 0 ]
 	verdict $? "$fam: the gate's counters agree with the clients" \
 		"clients ok $ok, server accepted $acc" \
-		"syn_answered +$syn, cookie_valid +$val, tc_handoff +$hand, TcpExtSyncookiesSent $sc"
+		"syn_answered +$syn, verified +$val, handed off +$hand, TcpExtSyncookiesSent $sc"
 }
 handshakes ipv4 "$SADDR"
 handshakes ipv6 "$SADDR6"
+
+# status names the hand-off path the counters show: XDP metadata, or TC
+# verifying again where the driver gives XDP no metadata room (vmxnet3).
+case $DRIVER in
+vmxnet3) want="TC verifies each cookie again" ;;
+*) want="XDP metadata" ;;
+esac
+handoff=$(S "$SGATE" status 2>&1 | sed -n 's/^ *hand-off: *//p')
+fig[handoff]=$(case $handoff in XDP*) echo metadata ;; TC*) echo tc-verify ;; *) echo "?" ;; esac)
+case $handoff in "$want"*) true ;; *) false ;; esac
+verdict $? "status: hand-off by $want" "status says: $handoff"
 
 # Forged final ACKs: every one dropped at XDP, none reaching the stack to
 # draw a RST.
@@ -171,8 +186,10 @@ driver_stats() {
 }
 
 # A bounded SYN flood from random sources: answered at XDP, the stack never
-# falls back to its own cookies, and the client's NIC receives a SYN-ACK for
-# every SYN the gate says it answered.
+# falls back to its own cookies, and the client's NIC receives the SYN-ACKs
+# the gate says it sent.  At this rate an emulated NIC may lose some of them
+# on its own (vmxnet3's transmit ring runs full, which its "ring full"
+# counter shows, and QEMU's emulation drops more): 95% must arrive.
 snap flood.0
 crx0=$(rx_packets C "$CDEV")
 per_queue_xdp_tx >"$LOG/q0"
@@ -185,8 +202,8 @@ answered=$(delta flood.0 flood.1 syn_answered) crx=$(($(rx_packets C "$CDEV") - 
 sc=$(syncookies_sent)
 fig[flood]="$sent" fig[answered]=$answered fig[client_rx]=$crx fig[syncookies]=$sc
 [ "$sent" -gt 0 ] && [ "$answered" -ge $((sent * 9 / 10)) ] && [ "$answered" -le "$sent" ] &&
-	[ "$crx" -ge "$answered" ] && [ "$sc" = 0 ]
-verdict $? "SYN flood of $sent answered at XDP (>= 90%), TcpExtSyncookiesSent 0, every SYN-ACK reached the client" \
+	[ "$crx" -ge $((answered * 95 / 100)) ] && [ "$sc" = 0 ]
+verdict $? "SYN flood of $sent answered at XDP (>= 90%), TcpExtSyncookiesSent 0, >= 95% of the SYN-ACKs reached the client" \
 	"rawsend: $(cat "$LOG/flood.out")" "syn_answered +$answered, client NIC rx +$crx, TcpExtSyncookiesSent $sc" \
 	"server NIC: $(driver_stats S "$SDEV")" "client NIC: $(driver_stats C "$CDEV")" "$(nonzero_stats)"
 
@@ -209,7 +226,7 @@ rc=$?
 verdict $? "detach takes XDP off the NIC" "exit $rc: $(cat "$LOG/detach.out")"
 
 line="# nic $DRIVER:"
-for k in xdp queues ipv4 ipv6 no_meta_ipv4 no_meta_ipv6 forged rsts flood answered client_rx syncookies xdp_tx_per_queue; do
+for k in xdp queues ipv4 ipv6 no_meta_ipv4 no_meta_ipv6 handoff forged rsts flood answered client_rx syncookies xdp_tx_per_queue; do
 	[ -z "${fig[$k]:-}" ] || line="$line $k=${fig[$k]}"
 done
 echo "$line"
