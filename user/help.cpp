@@ -96,8 +96,9 @@ undone.
 Options:
   --ports LIST        protected TCP ports, comma-separated, ranges allowed:
                       80,443,1000-1010 (required; ports 1-65535)
-  --xdp-mode MODE     native (driver, the default) or generic (any device,
-                      slower)
+  --xdp-mode MODE     auto (the default: native where the device's driver
+                      has XDP, else generic), native (driver) or generic
+                      (any device, slower); attach says which it took
   --mss N             advertise at most N ()" +
 	       n(kMinMss) + "-" + n(kMaxMss) +
 	       R"() as MSS; default MTU-40
