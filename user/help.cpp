@@ -32,7 +32,9 @@ Exit status:
 const char kGlobalOptions[] = R"(
 Global options (before or after the command):
   --pin-root DIR  where gates are pinned; default $SGATE_PIN_ROOT, or
-                  /sys/fs/bpf/sgate.  Each gate lives in
+                  /sys/fs/bpf/sgate (under 'ip netns exec', which hides
+                  the bpf filesystem there, the one of the namespace
+                  sgate was started from).  Each gate lives in
                   DIR/<netns cookie>/<device>/ (SO_NETNS_COOKIE, never
                   reused).  attach and status remove the directories of
                   other namespaces none of whose gates still holds a
