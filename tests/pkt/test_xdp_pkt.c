@@ -1217,6 +1217,10 @@ static void test_multi_buffer_split_headers(void **state)
 		expect_split(&s, cuts[i].linear, XDP_PASS,
 			     SGATE_STAT_PASS_NOT_LOCAL);
 	}
+	/* Cut inside the Ethernet header: not even the MAC address to judge. */
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	s.dmac[5] = 0x42;
+	expect_split(&s, 10, XDP_DROP, SGATE_STAT_DROP_SPLIT_HEADERS);
 	/* Headers whole in the linear part: judged as ever. */
 	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
 	s.dport = 22;
