@@ -8,7 +8,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -84,6 +86,21 @@ pid_t parent_of(pid_t pid)
 	return ppid;
 }
 
+// Whether the mount namespace of process @who is owned by our user namespace:
+// one that only a process as privileged as sgate could have set up, so its
+// bpf filesystem is no stranger's place for the gate's keys.
+bool mount_namespace_ours(const std::string &who)
+{
+	UniqueFd mnt(open(("/proc/" + who + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+	if (!mnt)
+		return false;
+	UniqueFd owner(ioctl(mnt.get(), NS_GET_USERNS));
+	struct stat theirs, ours;
+	return owner && fstat(owner.get(), &theirs) == 0 &&
+	       stat("/proc/self/ns/user", &ours) == 0 && theirs.st_dev == ours.st_dev &&
+	       theirs.st_ino == ours.st_ino;
+}
+
 // The bpf filesystem at /sys/fs/bpf of the nearest process sgate was started
 // from that is in another mount namespace and has one there, reached through
 // its /proc/<pid>/root: under 'ip netns exec', which gives the command a
@@ -98,7 +115,7 @@ std::optional<std::string> bpffs_started_from()
 	for (int hops = 0; pid > 0 && hops < 64; ++hops, pid = parent_of(pid)) {
 		const std::string who = std::to_string(pid);
 		const auto theirs = namespace_of(who, "mnt");
-		if (!theirs || *theirs == *ours)
+		if (!theirs || *theirs == *ours || !mount_namespace_ours(who))
 			continue;
 		const std::string bpffs = "/proc/" + who + "/root" + kBpffsMount;
 		if (on_bpffs(bpffs))
