@@ -209,19 +209,16 @@ UniqueFd link_xdp(const sgate_bpf &skel, unsigned ifindex, XdpMode mode)
 UniqueFd attach_xdp(const sgate_bpf &skel, unsigned ifindex, const std::string &device,
                     XdpMode &mode)
 {
-	const XdpMode first = mode == XdpMode::generic ? XdpMode::generic : XdpMode::native;
-	UniqueFd link = link_xdp(skel, ifindex, first);
+	XdpMode tried = mode == XdpMode::generic ? XdpMode::generic : XdpMode::native;
+	UniqueFd link = link_xdp(skel, ifindex, tried);
 	int err = errno;
 	if (!link && mode == XdpMode::automatic && err == EOPNOTSUPP) {
-		link = link_xdp(skel, ifindex, XdpMode::generic);
+		tried = XdpMode::generic;
+		link = link_xdp(skel, ifindex, tried);
 		err = errno;
-		if (link) {
-			mode = XdpMode::generic;
-			return link;
-		}
 	}
 	if (link) {
-		mode = first;
+		mode = tried;
 		return link;
 	}
 	if (err == EBUSY || err == EEXIST)
@@ -234,8 +231,8 @@ UniqueFd attach_xdp(const sgate_bpf &skel, unsigned ifindex, const std::string &
 		                                     "(or auto)");
 	throw Failure(Exit::failure,
 	              std::string("cannot attach the XDP program to ") + device + " in " +
-	                      xdp_mode_name(mode) + " mode: " + errno_text(err) +
-	                      (mode != XdpMode::generic ? " (try --xdp-mode generic)" : ""));
+	                      xdp_mode_name(tried) + " mode: " + errno_text(err) +
+	                      (tried == XdpMode::native ? " (try --xdp-mode generic)" : ""));
 }
 
 // The TC half also on every VLAN device above @device: the stack strips one
