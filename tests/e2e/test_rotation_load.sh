@@ -8,7 +8,7 @@
 # connection, and one whose ACK comes later must be dropped silently: no
 # connection, no RST.  Real clients connect all along and must all succeed.
 #
-#   SGATE_ROTATION_SECONDS  how long handshakes keep starting (default 6)
+#   SGATE_ROTATION_SECONDS  10 handshakes per second of it, 100 ms apart (default 6)
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/tap.sh"
@@ -59,11 +59,11 @@ rotator=$!
 C "$BUILD/echo" client "$SADDR" "$PORT" $((DURATION * 1000 / 40)) 20 >"$LOG/legit.out" 2>&1 &
 legit=$!
 
-# A handshake every 100 ms, its final ACK held for the next delay in turn.
+# A handshake every 100 ms, its final ACK held for the next delay in turn:
+# DURATION * 10 of them, however long a loaded machine takes to start them.
 pids=()
-end=$((SECONDS + DURATION))
 i=0
-while [ $SECONDS -lt $end ]; do
+while [ $i -lt $((DURATION * 10)) ]; do
 	d=${DELAYS[$((i % ${#DELAYS[@]}))]}
 	C "$BUILD/rawsend" "$CDEV" "$smac" "$CADDR" "$SADDR" "$PORT" handshake "$d" >"$LOG/hs.$i" 2>&1 &
 	pids+=($!)
