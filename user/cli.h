@@ -44,7 +44,7 @@ std::string format_port_list(const PortBitmap &ports);
 
 /* --- the command line ------------------------------------------------- */
 
-enum class Command { none, attach, detach, status, rotate, stats, keys };
+enum class Command { none, attach, detach, status, rotate, stats, keys, run };
 enum class XdpMode { native, generic };
 
 struct Invocation {
@@ -65,6 +65,11 @@ struct Invocation {
 	// stats, keys
 	bool json = false;
 	std::optional<unsigned> watch_seconds;
+	bool prometheus = false; // stats
+
+	// run
+	std::optional<std::string> config_path;
+	bool check_config = false;
 };
 
 // Limits of the options, shared with the help text.
