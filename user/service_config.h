@@ -32,7 +32,7 @@ struct DeviceSettings {
 enum class KeyModeChoice { automatic, map, module };
 
 struct ServiceConfig {
-	std::vector<DeviceSettings> devices; // in the file's order
+	std::vector<DeviceSettings> devices; // sorted by name, as toml++ keeps tables
 	KeyModeChoice key_mode = KeyModeChoice::automatic;
 	// Unset: map mode uses SGATE_DEFAULT_EPOCH_SECONDS, module mode keeps
 	// the module's epoch length.
