@@ -123,6 +123,18 @@ t_check_config() {
 	[ $rc = 2 ] && echo "$out" | grep -q "bad.conf:3:3: port 70000 is out of range"
 }
 
+# The files make install puts in place: the default config passes the check
+# as shipped and with its examples uncommented; systemd accepts the unit.
+t_shipped_files() {
+	"$SGATE" run --check-config --config "$TOP/service/sgate.conf" || return 1
+	sed 's/^#\(\[device\|ports\|xdp_mode\|mss\|key_\|metrics\|detach\)/\1/' \
+		"$TOP/service/sgate.conf" >"$LOG/example.conf"
+	"$SGATE" run --check-config --config "$LOG/example.conf" | grep -q "is valid: eth0, eth1" || return 1
+	command -v systemd-analyze >/dev/null || { echo "no systemd-analyze: unit not verified"; return 0; }
+	sed "s,/usr/local/sbin/sgate,$SGATE," "$TOP/service/sgate.service" >"$LOG/sgate.service"
+	SYSTEMD_LOG_LEVEL=err systemd-analyze verify --man=no "$LOG/sgate.service"
+}
+
 t_start() {
 	write_conf "[$PORT]" 0 false
 	start_daemon || { cat "$LOG/daemon.log"; return 1; }
@@ -216,6 +228,7 @@ t_adopt_differing() {
 }
 
 check "sgate run --check-config accepts a config and names the line of an error" t_check_config
+check "the shipped sgate.conf (and its example) and sgate.service are valid" t_shipped_files
 check "sgate run attaches the configured device and tells systemd READY=1" t_start
 check "the daemon rotates map-mode keys every key period" t_rotates
 
