@@ -130,6 +130,9 @@ t_shipped_files() {
 	sed 's/^#\(\[device\|ports\|xdp_mode\|mss\|key_\|metrics\|detach\)/\1/' \
 		"$TOP/service/sgate.conf" >"$LOG/example.conf"
 	"$SGATE" run --check-config --config "$LOG/example.conf" | grep -q "is valid: eth0, eth1" || return 1
+	if command -v scdoc >/dev/null; then
+		scdoc <"$TOP/man/sgate.conf.5.scd" >"$LOG/sgate.conf.5" || return 1
+	fi
 	command -v systemd-analyze >/dev/null || { echo "no systemd-analyze: unit not verified"; return 0; }
 	sed "s,/usr/local/sbin/sgate,$SGATE," "$TOP/service/sgate.service" >"$LOG/sgate.service"
 	SYSTEMD_LOG_LEVEL=err systemd-analyze verify --man=no "$LOG/sgate.service"
@@ -228,7 +231,7 @@ t_adopt_differing() {
 }
 
 check "sgate run --check-config accepts a config and names the line of an error" t_check_config
-check "the shipped sgate.conf (and its example) and sgate.service are valid" t_shipped_files
+check "the shipped sgate.conf (and its example), sgate.service and sgate.conf(5) are valid" t_shipped_files
 check "sgate run attaches the configured device and tells systemd READY=1" t_start
 check "the daemon rotates map-mode keys every key period" t_rotates
 
