@@ -138,6 +138,53 @@ t_shipped_files() {
 	SYSTEMD_LOG_LEVEL=err systemd-analyze verify --man=no "$LOG/sgate.service"
 }
 
+# In a mount namespace of its own, a journal socket at the path libsystemd
+# sends to; the daemon, with no device to guard, starts and stops once with
+# $JOURNAL_STREAM naming its stderr, then once naming something else.
+t_journal() {
+	cat >"$LOG/journal.sh" <<-'PROBE'
+	set -u
+	sgate=$1 dir=$2
+	mount --make-rprivate / && mkdir -p /run/systemd &&
+		mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/journal || exit 1
+	python3 -c '
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+	s.bind("/run/systemd/journal/socket")
+	open(sys.argv[1] + "/bound", "w").close()
+	with open(sys.argv[1] + "/journal.out", "a") as out:
+	    while True:
+	        out.write(s.recv(65536).decode().replace("\n", "|") + "\n")
+	        out.flush()
+	' "$dir" &
+	listener=$!
+	for i in $(seq 50); do [ -e "$dir/bound" ] && break; sleep 0.1; done
+	printf '# no device\n' >"$dir/empty.conf"
+	for stream in match other; do
+		: >"$dir/stderr-$stream"
+		js=$(stat -c '%d:%i' "$dir/stderr-$stream")
+		[ $stream = other ] && js=1:1
+		JOURNAL_STREAM=$js "$sgate" run --config "$dir/empty.conf" 2>>"$dir/stderr-$stream" &
+		daemon=$!
+		sleep 0.5
+		kill -TERM $daemon
+		wait $daemon || exit 1
+	done
+	sleep 0.2
+	kill $listener
+	PROBE
+	mkdir -p "$LOG/journal"
+	unshare -m bash "$LOG/journal.sh" "$SGATE" "$LOG/journal" || return 1
+	cat "$LOG/journal/journal.out"
+	# Under the journal: fields and priorities, nothing on stderr.
+	grep -q "^MESSAGE=starting with $LOG/journal/empty.conf: no device|PRIORITY=6|SYSLOG_IDENTIFIER=sgate|SGATE_CONFIG=$LOG/journal/empty.conf|$" "$LOG/journal/journal.out" || return 1
+	grep -q "^MESSAGE=stopping on TERM" "$LOG/journal/journal.out" || return 1
+	[ ! -s "$LOG/journal/stderr-match" ] || return 1
+	# Elsewhere: plain lines on stderr, nothing to the journal.
+	[ "$(grep -c MESSAGE= "$LOG/journal/journal.out")" = 2 ] || return 1
+	grep -q "^sgate: starting with" "$LOG/journal/stderr-other"
+}
+
 t_start() {
 	write_conf "[$PORT]" 0 false
 	start_daemon || { cat "$LOG/daemon.log"; return 1; }
@@ -232,6 +279,7 @@ t_adopt_differing() {
 
 check "sgate run --check-config accepts a config and names the line of an error" t_check_config
 check "the shipped sgate.conf (and its example), sgate.service and sgate.conf(5) are valid" t_shipped_files
+check "the log goes to the journal with fields when stderr is its stream" t_journal
 check "sgate run attaches the configured device and tells systemd READY=1" t_start
 check "the daemon rotates map-mode keys every key period" t_rotates
 
