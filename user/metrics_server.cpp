@@ -1,5 +1,6 @@
 #include "metrics_server.h"
 
+#include <chrono>
 #include <httplib.h>
 
 #include "exit_status.h"
@@ -7,6 +8,12 @@
 #include "service_config.h"
 
 namespace sgate {
+
+namespace {
+
+constexpr int kStartWaitMs = 2000;
+
+} // namespace
 
 MetricsServer::MetricsServer(const std::string &listen, const std::string &pin_root)
     : listen_(listen), server_(std::make_unique<httplib::Server>())
@@ -35,6 +42,11 @@ MetricsServer::MetricsServer(const std::string &listen, const std::string &pin_r
 		                      " for metrics: the address is in use or not on this "
 		                      "host; change metrics_listen in the config");
 	thread_ = std::thread([this] { server_->listen_after_bind(); });
+	// stop() does nothing to a server not yet listening, and the join in
+	// the destructor would then wait forever: a SIGTERM right after start
+	// must not hang the daemon.
+	for (int i = 0; i < kStartWaitMs && !server_->is_running(); i++)
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 MetricsServer::~MetricsServer()
