@@ -23,7 +23,7 @@ static __always_inline void ack_timestamps(struct xdp_md *ctx,
 
 	if (p->doff != TCP_HLEN + TCPOLEN_TS_ALIGNED ||
 	    (void *)(o + 3) > end || o[0] != bpf_htonl(TCPOPT_NOP_NOP_TS_WORD)) {
-		walk_options(ctx, p, w);
+		walk_options(ctx, false, p, w);
 		return;
 	}
 	sgate_optwalk_init(w, TCPOLEN_TS_ALIGNED);
@@ -32,8 +32,13 @@ static __always_inline void ack_timestamps(struct xdp_md *ctx,
 	w->tsecr = bpf_ntohl(o[2]);
 }
 
-/* enum sgate_cookie_verdict, from the module or from the map's key ring. */
-static __always_inline int check_cookie(struct xdp_md *ctx, const struct pkt *p,
+/*
+ * enum sgate_cookie_verdict, from the module or from the map's key ring, as
+ * of p->now.  @ctx is XDP's, or TC's if @tc (tc_verify.h): each program
+ * type has its own kfunc, and inlining drops the other call.
+ */
+static __always_inline int check_cookie(void *ctx, bool tc,
+					const struct pkt *p,
 					const struct sgate_config *cfg,
 					__u32 client_isn, __u32 cookie,
 					__u8 ts_ok)
@@ -48,7 +53,8 @@ static __always_inline int check_cookie(struct xdp_md *ctx, const struct pkt *p,
 			.ts_ok = ts_ok,
 		};
 
-		return bpf_sgate_xdp_cookie_check(ctx, &req, sizeof(req));
+		return tc ? bpf_sgate_skb_cookie_check(ctx, &req, sizeof(req)) :
+			    bpf_sgate_xdp_cookie_check(ctx, &req, sizeof(req));
 	}
 	ring = keyring();
 	if (!ring)
@@ -122,7 +128,8 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 	client_isn = bpf_ntohl(th->seq) - 1;
 	ack_timestamps(ctx, p, &w);
 
-	switch (check_cookie(ctx, p, cfg, client_isn, cookie, w.offer.ts_ok)) {
+	switch (check_cookie(ctx, false, p, cfg, client_isn, cookie,
+			     w.offer.ts_ok)) {
 	case SGATE_COOKIE_VALID:
 		break;
 	case -ENOKEY:

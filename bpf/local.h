@@ -66,17 +66,18 @@ static __always_inline bool multicast_dest(const struct sgate_flow *f)
 
 /*
  * The FIB says NOT_FWDED for a local destination (and for a subnet's
- * broadcast address).  A device that does not forward makes every lookup
+ * broadcast address), asked from XDP or TC (@ctx of either, inlined into
+ * each, which gives the helper the right context type).  A device that does not forward makes every lookup
  * FWD_DISABLED: such a host delivers what it receives or drops it, and
  * forwards nothing it could break, so that counts as local.
  */
-static __always_inline bool fib_local(struct xdp_md *ctx,
+static __always_inline bool fib_local(void *ctx, __u32 ifindex,
 				      const struct sgate_flow *f)
 {
 	struct bpf_fib_lookup fib = {};
 	int rc;
 
-	fib.ifindex = ctx->ingress_ifindex;
+	fib.ifindex = ifindex;
 	fib.l4_protocol = IPPROTO_TCP_NR;
 	fib.dport = f->dport;
 	if (f->ipv6) {
@@ -121,7 +122,7 @@ __noinline int local_lookup(struct xdp_md *ctx, const struct sgate_flow *f,
 {
 	if (!ctx || !f)
 		return LOCAL_NOT_LOCAL;
-	if (!fib_local(ctx, f))
+	if (!fib_local(ctx, ctx->ingress_ifindex, f))
 		return LOCAL_NOT_LOCAL;
 	if (with_port && !listening(ctx, f))
 		return LOCAL_NO_LISTENER;

@@ -8,7 +8,7 @@
  * protected port of this host, but that the gate cannot see far enough into to
  * judge (a VLAN or IPv6 extension chain deeper than it walks, a first fragment
  * that cuts off the ports), is dropped.  Documentation/datapath.md lists every
- * verdict taken here.
+ * verdict taken here.  Last, the TCP options walk XDP and TC both use.
  */
 #ifndef SGATE_BPF_PARSE_H
 #define SGATE_BPF_PARSE_H
@@ -314,6 +314,29 @@ static __always_inline int parse(struct xdp_md *ctx,
 static long optwalk_cb(__u64 i, struct sgate_optwalk *w)
 {
 	return sgate_optwalk_step(w);
+}
+
+/*
+ * Copy the options out and walk them.  Walking them in place with packet
+ * pointers costs the verifier far more than a bounded copy and bpf_loop.
+ */
+static __always_inline void walk_options(void *ctx, bool tc,
+					 const struct pkt *p,
+					 struct sgate_optwalk *w)
+{
+	__u32 len = (p->doff - TCP_HLEN) & 0x3f, off = p->l4off + TCP_HLEN;
+	long err;
+
+	sgate_optwalk_init(w, len);
+	if (len == 0 || len > SGATE_TCPOPT_MAX_LEN)
+		return;
+	err = tc ? bpf_skb_load_bytes(ctx, off, w->buf, len) :
+		   bpf_xdp_load_bytes(ctx, off, w->buf, len);
+	if (err) {
+		w->len = 0;
+		return;
+	}
+	bpf_loop(SGATE_TCPOPT_MAX_LEN, optwalk_cb, w, 0);
 }
 
 #endif /* SGATE_BPF_PARSE_H */

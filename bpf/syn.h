@@ -40,26 +40,6 @@ static __always_inline bool bogus_source(const struct ethhdr *eth,
 }
 
 /*
- * Copy the options out and walk them.  Walking them in place with packet
- * pointers costs the verifier far more than a bounded copy and bpf_loop.
- */
-static __always_inline void walk_options(struct xdp_md *ctx,
-					 const struct pkt *p,
-					 struct sgate_optwalk *w)
-{
-	__u32 len = (p->doff - TCP_HLEN) & 0x3f;
-
-	sgate_optwalk_init(w, len);
-	if (len == 0 || len > SGATE_TCPOPT_MAX_LEN)
-		return;
-	if (bpf_xdp_load_bytes(ctx, p->l4off + TCP_HLEN, w->buf, len)) {
-		w->len = 0;
-		return;
-	}
-	bpf_loop(SGATE_TCPOPT_MAX_LEN, optwalk_cb, w, 0);
-}
-
-/*
  * The options a stock Linux SYN carries, in its order: MSS, SACK-permitted,
  * timestamps, NOP, window scale.  Recognised with four loads, no walk.
  */
@@ -336,7 +316,7 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 	r.client_isn = bpf_ntohl(th->seq);
 
 	if (!linux_syn_options(ctx, p, &w))
-		walk_options(ctx, p, &w);
+		walk_options(ctx, false, p, &w);
 	w.offer.ecn = (p->flags & (TCP_ECE | TCP_CWR)) == (TCP_ECE | TCP_CWR);
 
 	optbits = sgate_cookie_encode_opts(&w.offer,

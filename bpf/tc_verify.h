@@ -73,73 +73,6 @@ static __always_inline bool tc_final_ack(struct __sk_buff *skb,
 	return true;
 }
 
-/* The ACK's timestamps, if any, as XDP's ack_timestamps() reads them. */
-static __always_inline void tc_ack_options(struct __sk_buff *skb,
-					   const struct pkt *p,
-					   struct sgate_optwalk *w)
-{
-	__u32 len = (p->doff - TCP_HLEN) & 0x3f;
-
-	sgate_optwalk_init(w, len);
-	if (len == 0 || len > SGATE_TCPOPT_MAX_LEN)
-		return;
-	if (bpf_skb_load_bytes(skb, (p->l4off & L4OFF_MASK) + TCP_HLEN,
-			       w->buf, len)) {
-		w->len = 0;
-		return;
-	}
-	bpf_loop(SGATE_TCPOPT_MAX_LEN, optwalk_cb, w, 0);
-}
-
-/* The FIB's word on the destination, as local.h's fib_local() asks it. */
-static __always_inline bool tc_dest_local(struct __sk_buff *skb,
-					  const struct sgate_flow *f)
-{
-	struct bpf_fib_lookup fib = {};
-	int rc;
-
-	fib.ifindex = skb->ifindex;
-	fib.l4_protocol = IPPROTO_TCP_NR;
-	fib.dport = f->dport;
-	if (f->ipv6) {
-		fib.family = AF_INET6_NR;
-		__builtin_memcpy(fib.ipv6_dst, f->daddr, 16);
-	} else {
-		fib.family = AF_INET_NR;
-		fib.ipv4_dst = f->daddr[0];
-	}
-	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
-	return rc == BPF_FIB_LKUP_RET_NOT_FWDED ||
-	       rc == BPF_FIB_LKUP_RET_FWD_DISABLED;
-}
-
-/* enum sgate_cookie_verdict, from the module or the map's key ring. */
-static __always_inline int tc_check_cookie(struct __sk_buff *skb,
-					   const struct pkt *p,
-					   const struct sgate_config *cfg,
-					   __u32 client_isn, __u32 cookie,
-					   __u8 ts_ok)
-{
-	const struct sgate_keyring *ring;
-
-	if (sgate_module_mode) {
-		struct sgate_mac_req req = {
-			.flow = p->flow,
-			.client_isn = client_isn,
-			.cookie = cookie,
-			.ts_ok = ts_ok,
-		};
-
-		return bpf_sgate_skb_cookie_check(skb, &req, sizeof(req));
-	}
-	ring = keyring();
-	if (!ring)
-		return -ENOKEY;
-	return sgate_cookie_check(ring, &p->flow, client_isn, cookie,
-				  bpf_ktime_get_coarse_ns() / cfg->epoch_ns,
-				  ts_ok);
-}
-
 /* Is the flow a listener's, on an address of this host? */
 static __always_inline int tc_listener_state(struct __sk_buff *skb,
 					     const struct pkt *p)
@@ -190,7 +123,7 @@ __noinline int tc_verify(struct __sk_buff *skb)
 		return TCX_NEXT;
 	}
 	/* A socket of its own, or a listener on an address we forward. */
-	if (state != BPF_TCP_LISTEN || !tc_dest_local(skb, &p.flow)) {
+	if (state != BPF_TCP_LISTEN || !fib_local(skb, skb->ifindex, &p.flow)) {
 		count(SGATE_STAT_TC_PASS);
 		return TCX_NEXT;
 	}
@@ -199,10 +132,11 @@ __noinline int tc_verify(struct __sk_buff *skb)
 		return tc_count_err(-1);
 	cookie = bpf_ntohl(th->ack_seq) - 1;
 	client_isn = bpf_ntohl(th->seq) - 1;
-	tc_ack_options(skb, &p, &w);
+	p.now = bpf_ktime_get_coarse_ns();
+	walk_options(skb, true, &p, &w);
 
-	switch (tc_check_cookie(skb, &p, cfg, client_isn, cookie,
-				w.offer.ts_ok)) {
+	switch (check_cookie(skb, true, &p, cfg, client_isn, cookie,
+			     w.offer.ts_ok)) {
 	case SGATE_COOKIE_VALID:
 		break;
 	case -ENOKEY:

@@ -10,7 +10,11 @@ FLOOD_PACKETS=${FLOOD_PACKETS:-300000}
 FLOOD_SECONDS=${FLOOD_SECONDS:-8}
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (sudo make demo)" >&2; exit 1; }
+for tool in "$SGATE" "$BUILD/echo" "$BUILD/rawsend"; do
+	[ -x "$tool" ] || { echo "demo: $tool is missing: run 'sudo make demo', which builds it" >&2; exit 1; }
+done
 trap netns_down EXIT
+fail() { echo "demo: $*" >&2; exit 1; }
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -25,16 +29,20 @@ S "$SGATE" status
 
 say "A legitimate client, with no attack"
 C "$BUILD/echo" client "$SADDR" "$PORT" 20 10 | grep -v '^info'
+[ "${PIPESTATUS[0]}" = 0 ] || fail "the client failed without an attack"
 
 say "SYN flood: up to $FLOOD_PACKETS spoofed SYNs in $FLOOD_SECONDS s, while the client connects 50 times"
 smac=$(mac_of S "$SDEV")
 C "$BUILD/rawsend" "$CDEV" "$smac" "$CADDR" "$SADDR" "$PORT" synflood "$FLOOD_PACKETS" "$FLOOD_SECONDS" &
 flood=$!
 C "$BUILD/echo" client "$SADDR" "$PORT" 50 20 | grep -v '^info'
-wait $flood
+client_rc=${PIPESTATUS[0]}
+wait $flood || fail "the flood did not run"
+[ "$client_rc" = 0 ] || fail "the client failed during the flood"
 
 say "1000 forged final ACKs (random cookies)"
-C "$BUILD/rawsend" "$CDEV" "$smac" "$CADDR" "$SADDR" "$PORT" forgedack 1000 5
+C "$BUILD/rawsend" "$CDEV" "$smac" "$CADDR" "$SADDR" "$PORT" forgedack 1000 5 ||
+	fail "the forged ACKs were not sent"
 
 say "The gate's counters (sgate stats $SDEV)"
 S "$SGATE" stats "$SDEV"
@@ -46,4 +54,4 @@ echo "TcpExtListenOverflows:       $(tcpext S ListenOverflows)"
 echo "Tcp OutRsts:                 $(tcpsnmp S OutRsts)   (forged ACKs drew no RST)"
 
 say "sgate detach $SDEV; namespaces removed"
-S "$SGATE" detach "$SDEV"
+S "$SGATE" detach "$SDEV" || fail "detach failed"

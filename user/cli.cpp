@@ -137,7 +137,8 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 		once(seen, opt.name);
 		const bool attach = spec.command == Command::attach;
 		const bool stats = spec.command == Command::stats;
-		const bool json_allowed = stats || spec.command == Command::keys;
+		const bool json_allowed =
+		        stats || spec.command == Command::keys || spec.command == Command::status;
 		if (opt.name == "--pin-root") {
 			inv.pin_root = parse_pin_root(in.value_of(opt));
 		} else if (attach && opt.name == "--ports") {

@@ -169,15 +169,14 @@ void run_status(const Invocation &inv)
 		note_stale_removed(remove_stale_namespaces(report.pin_root));
 	}
 	const auto devices = gate_devices(report.pin_root);
-	if (devices.empty())
-		report.netns_cookie = netns_cookie();
+	report.netns_cookie = netns_cookie();
 	std::optional<ModuleView> module;
 	bool broken = false;
 	for (const auto &device : devices) {
 		report.gates.push_back(gate_status(report.pin_root, device, module));
 		broken = broken || gate_broken(report.gates.back());
 	}
-	std::fputs(status_text(report).c_str(), stdout);
+	std::fputs((inv.json ? status_json(report) : status_text(report)).c_str(), stdout);
 	if (broken)
 		throw Failure(Exit::gate_broken,
 		              "a gate above does not work as attached: see its report");

@@ -51,7 +51,7 @@ builds the connection as if it had answered the SYN itself.
 Commands:
   attach DEV --ports LIST   start guarding ports on a device
   detach DEV                stop guarding a device
-  status                    show every gate in this network namespace
+  status                    show every gate in this network namespace (--json)
   rotate [DEV]              replace the cookie key (all gates if no DEV)
   stats [DEV]               show the gate's counters (--json, --watch N)
   keys [DEV]                list the cookie keys, never their bytes (--json)
@@ -136,7 +136,7 @@ Example:
   sgate detach eth0
 )";
 
-const char kStatus[] = R"(Usage: sgate status
+const char kStatus[] = R"(Usage: sgate status [--json]
 
 Show every gate in the current network namespace: device and ifindex, XDP
 mode, protected ports, MSS for IPv4 and IPv6, SYN-ACK window and window
@@ -151,6 +151,11 @@ another tool) is marked BROKEN with the fix: 'sgate detach DEV', then attach
 again.  Status then exits 11, as it does for a damaged gate or one whose
 device is gone.  A VLAN device above DEV made after attach is named NOT
 COVERED (QinQ handshakes through it fail) without failing the status.
+
+Options:
+  --json    the same facts as one JSON object on one line: pin_root,
+            netns_cookie, and gates, each with broken, its links, config,
+            key mode and schedule (Documentation/json.md)
 
 Example:
   sgate status

@@ -35,29 +35,6 @@ std::string table_row(const char *name, std::uint64_t value, const GateCounters 
 	return line;
 }
 
-struct ModuleCounter {
-	const char *name;
-	std::uint64_t ModuleStats::*field;
-};
-
-constexpr ModuleCounter kModuleCounters[] = {
-        {"rotations", &ModuleStats::rotations},
-        {"timer_rotations", &ModuleStats::timer_rotations},
-        {"installs", &ModuleStats::installs},
-        {"cookies_made", &ModuleStats::cookies_made},
-        {"cookies_checked", &ModuleStats::cookies_checked},
-        {"cookies_valid", &ModuleStats::cookies_valid},
-};
-
-std::string module_json(const ModuleStats &m)
-{
-	std::string out = "{\"epoch\": " + std::to_string(m.epoch) +
-	                  ", \"serial\": " + std::to_string(m.serial);
-	for (const auto &c : kModuleCounters)
-		out += ", " + json_string(c.name) + ": " + std::to_string(m.*c.field);
-	return out + "}";
-}
-
 std::string module_table(const GateCounters &first, const std::vector<GateCounters> &gates)
 {
 	std::string users;
@@ -100,15 +77,6 @@ std::string row_text(const KeyRow &k)
 	return line;
 }
 
-std::string row_json(const KeyRow &k)
-{
-	return "{\"id\": " + std::to_string(k.id) +
-	       ", \"first_epoch\": " + std::to_string(k.first_epoch) +
-	       ", \"age_ms\": " + (k.age_ms ? std::to_string(*k.age_ms) : "null") +
-	       ", \"state\": " + json_string(key_state_name(k.state)) +
-	       ", \"origin\": " + json_string(key_origin_name(k.origin)) + "}";
-}
-
 // printf() into a string.
 [[gnu::format(printf, 1, 2)]] std::string sprint(const char *format, ...)
 {
@@ -143,14 +111,8 @@ double seconds_to_next_epoch(std::uint64_t now_ns, std::uint64_t epoch_ns)
 std::string features_text(__u32 features)
 {
 	std::string out;
-	auto add = [&](__u32 bit, const char *name) {
-		if (features & bit)
-			out += out.empty() ? name : std::string(" ") + name;
-	};
-	add(SGATE_FEAT_SACK, "sack");
-	add(SGATE_FEAT_TS, "timestamps");
-	add(SGATE_FEAT_WSCALE, "wscale");
-	add(SGATE_FEAT_ECN, "ecn");
+	for (const std::string &name : feature_names(features))
+		out += (out.empty() ? "" : " ") + name;
 	return out.empty() ? "none" : out;
 }
 
@@ -293,24 +255,6 @@ std::string gate_text(const GateStatus &g)
 
 } // namespace
 
-std::string json_string(const std::string &text)
-{
-	std::string out = "\"";
-	for (unsigned char c : text) {
-		if (c == '"' || c == '\\') {
-			out += '\\';
-			out += static_cast<char>(c);
-		} else if (c < 0x20) {
-			char esc[8];
-			std::snprintf(esc, sizeof esc, "\\u%04x", c);
-			out += esc;
-		} else {
-			out += static_cast<char>(c);
-		}
-	}
-	return out + "\"";
-}
-
 std::string format_age(std::uint64_t ms)
 {
 	const unsigned long long s = ms / 1000;
@@ -339,27 +283,31 @@ Counters sum_per_cpu(const std::vector<std::uint64_t> &values, unsigned ncpus)
 	return sum;
 }
 
+const std::array<ModuleCounter, 6> kModuleCounters = {{
+        {"rotations", &ModuleStats::rotations},
+        {"timer_rotations", &ModuleStats::timer_rotations},
+        {"installs", &ModuleStats::installs},
+        {"cookies_made", &ModuleStats::cookies_made},
+        {"cookies_checked", &ModuleStats::cookies_checked},
+        {"cookies_valid", &ModuleStats::cookies_valid},
+}};
+
+std::vector<std::string> feature_names(__u32 features)
+{
+	std::vector<std::string> names;
+	const std::pair<__u32, const char *> all[] = {{SGATE_FEAT_SACK, "sack"},
+	                                              {SGATE_FEAT_TS, "timestamps"},
+	                                              {SGATE_FEAT_WSCALE, "wscale"},
+	                                              {SGATE_FEAT_ECN, "ecn"}};
+	for (const auto &[bit, name] : all)
+		if (features & bit)
+			names.push_back(name);
+	return names;
+}
+
 bool is_tc_counter(int stat)
 {
 	return stat >= SGATE_STAT_TC_PASS && stat < SGATE_STAT_MAX;
-}
-
-std::string stats_json(const std::vector<GateCounters> &gates)
-{
-	std::string out = "{";
-	for (std::size_t g = 0; g < gates.size(); g++) {
-		out += g ? ", " : "";
-		out += json_string(gates[g].device) + ": {";
-		for (int i = 0; i < SGATE_STAT_MAX; i++) {
-			out += i ? ", " : "";
-			out += json_string(sgate_stat_name(i)) + ": " +
-			       std::to_string(gates[g].now[i]);
-		}
-		if (gates[g].module)
-			out += ", \"module\": " + module_json(*gates[g].module);
-		out += "}";
-	}
-	return out + "}\n";
 }
 
 std::string stats_table(const std::vector<GateCounters> &gates)
@@ -438,22 +386,6 @@ std::string keys_table(const std::vector<GateKeys> &gates)
 			out += row_text(k);
 	}
 	return out;
-}
-
-std::string keys_json(const std::vector<GateKeys> &gates)
-{
-	std::string out = "{";
-	for (std::size_t i = 0; i < gates.size(); i++) {
-		const GateKeys &g = gates[i];
-		out += (i ? ", " : "") + json_string(g.device) +
-		       ": {\"key_mode\": " + json_string(key_mode_name(g.mode)) +
-		       ", \"epoch\": " + std::to_string(g.epoch) +
-		       ", \"serial\": " + std::to_string(g.serial) + ", \"keys\": [";
-		for (std::size_t k = 0; k < g.keys.size(); k++)
-			out += (k ? ", " : "") + row_json(g.keys[k]);
-		out += "]}";
-	}
-	return out + "}\n";
 }
 
 /* --- status ------------------------------------------------------------ */

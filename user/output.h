@@ -17,9 +17,6 @@
 
 namespace sgate {
 
-// A JSON string literal, quotes included.
-std::string json_string(const std::string &text);
-
 // "4.2 s", "3 min 20 s", "2 h 5 min", "3 d 4 h".
 std::string format_age(std::uint64_t ms);
 
@@ -45,8 +42,19 @@ struct GateCounters {
 // Counters the TC program bumps; the rest are XDP's.
 bool is_tc_counter(int stat);
 
-// One object keyed by device, each holding every counter by name, and in
-// module mode "module": sgate.ko's epoch, serial and counters.
+// sgate.ko's counters by name, in the order stats shows them.
+struct ModuleCounter {
+	const char *name;
+	std::uint64_t ModuleStats::*field;
+};
+extern const std::array<ModuleCounter, 6> kModuleCounters;
+
+// The names of the features a config turns on: sack, timestamps, ...
+std::vector<std::string> feature_names(__u32 features);
+
+// JSON (Documentation/json.md gives each shape): one object keyed by device,
+// each holding every counter by name, and in module mode "module": sgate.ko's
+// epoch, serial and counters.  One line.
 std::string stats_json(const std::vector<GateCounters> &gates);
 
 // Per device: the nonzero counters (with per-second rates when known) and
@@ -87,8 +95,8 @@ struct GateKeys {
 // Map-mode gates one by one; the module's ring once, naming its gates.
 std::string keys_table(const std::vector<GateKeys> &gates);
 
-// One object keyed by device: key_mode, epoch, serial and the key list
-// (age_ms null where unknown).
+// JSON, one line: one object keyed by device: key_mode, epoch, serial and
+// the key list (age_ms null where unknown).
 std::string keys_json(const std::vector<GateKeys> &gates);
 
 /* --- status ------------------------------------------------------------ */
@@ -149,7 +157,7 @@ struct GateStatus {
 };
 
 struct StatusReport {
-	std::uint64_t netns_cookie = 0; // named when there are no gates
+	std::uint64_t netns_cookie = 0; // the text names it when there are no gates
 	std::string pin_root;
 	std::vector<GateStatus> gates;
 };
@@ -157,6 +165,10 @@ struct StatusReport {
 // Per gate: device and hooks, what it advertises, its key period, mode and
 // schedule (never key bytes); a note when there are no gates.
 std::string status_text(const StatusReport &report);
+
+// JSON, one line: the report's gates as an array, each with what the text
+// shows, machine-readable (Documentation/json.md).
+std::string status_json(const StatusReport &report);
 
 // A gate that does not work as attached: damaged pins, its device gone, or
 // its XDP or TC half missing or detached.  status then exits non-zero.

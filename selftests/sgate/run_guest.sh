@@ -41,6 +41,10 @@ if [ -x "$TOP/build/sgate" ]; then
 	sub "module mode" "$TOP/selftests/sgate/test_module_mode.sh"
 	sub "vlan, module mode" "$TOP/selftests/sgate/test_vlan.sh"
 	sub "vlan, module mode, generic XDP" "$TOP/selftests/sgate/test_vlan.sh" generic
+	# Real drivers on the NIC pairs selftests/run-vm.sh gives the VM.
+	for drv in virtio_net vmxnet3 e1000; do
+		sub "nic $drv, module mode" "$TOP/selftests/sgate/test_nic.sh" "$drv"
+	done
 else
 	not_ok "e2e module mode: build/sgate missing"
 fi

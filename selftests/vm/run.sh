@@ -20,6 +20,13 @@
 #   --mem SIZE          guest memory (default 1G)
 #   --smp N             guest CPUs (default 2)
 #   --log FILE          console log (default build/vm/console.log)
+#   --nic-pair MODEL[,queues=N]
+#                       two emulated NICs of QEMU model MODEL (virtio-net-pci,
+#                       vmxnet3, e1000, e1000e, ...) joined back to back; MACs
+#                       52:54:00:5e:PP:01 (client side) and :02 (server side),
+#                       PP counting the pairs from 01.  queues=N (virtio-net)
+#                       runs QEMU in a network namespace of its own, which
+#                       needs root or user namespaces.  Repeatable.
 #
 # Exit status: COMMAND's own status when the VM ran it and ended cleanly;
 # 77 with a "SKIP:" line when QEMU, the kernel, busybox or the 9p modules are
@@ -44,9 +51,10 @@ usage() {
 
 timeout_s=${SGATE_VM_TIMEOUT:-600}
 kernel='' kver='' modroot='' append='' mem=1G smp=2 log=''
+nics=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--timeout | --kernel | --kver | --modules-root | --append | --mem | --smp | --log)
+	--timeout | --kernel | --kver | --modules-root | --append | --mem | --smp | --log | --nic-pair)
 		[ $# -ge 2 ] || usage ;;&
 	--timeout) timeout_s=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
@@ -56,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
+	--nic-pair) nics+=("$2"); shift 2 ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; usage ;;
@@ -82,6 +91,37 @@ command -v timeout >/dev/null 2>&1 || skip "timeout(1) not found (coreutils)"
 [ -n "$kver" ] || { echo "run.sh: cannot read the version of $kernel; pass --kver" >&2; exit 2; }
 "$qemu" -device help 2>/dev/null | grep -q '"virtio-9p-pci"' ||
 	skip "$qemu lacks virtio-9p (virtfs) support"
+
+# ---- emulated NIC pairs ------------------------------------------------------
+nic_models=() nic_queues=() mq_pairs=()
+for spec in "${nics[@]}"; do
+	model=${spec%%,*} q=1
+	case $spec in
+	*,queues=*) q=${spec#*,queues=} ;;
+	*,*) echo "run.sh: --nic-pair $spec: the only option is queues=N" >&2; exit 2 ;;
+	esac
+	case $q in '' | *[!0-9]* | 0) echo "run.sh: --nic-pair $spec: queues wants a number from 1" >&2; exit 2 ;; esac
+	"$qemu" -device help 2>/dev/null | grep -q "^name \"$model\"" ||
+		skip "$qemu has no NIC model $model (see $qemu -device help)"
+	if [ "$q" -gt 1 ]; then
+		[ "$model" = virtio-net-pci ] ||
+			{ echo "run.sh: --nic-pair $spec: queues=N is for virtio-net-pci only" >&2; exit 2; }
+		mq_pairs+=($((${#nic_models[@]} + 1)))
+	fi
+	nic_models+=("$model")
+	nic_queues+=("$q")
+done
+# QEMU's dgram netdev has no queues; a multiqueue pair is two multiqueue taps
+# on a bridge, made in a network namespace that lives only as long as QEMU.
+netns=()
+if [ ${#mq_pairs[@]} -gt 0 ]; then
+	[ -c /dev/net/tun ] || skip "--nic-pair with queues: no /dev/net/tun for QEMU's multiqueue tap"
+	command -v unshare >/dev/null 2>&1 || skip "--nic-pair with queues: unshare(1) not found (util-linux)"
+	command -v ip >/dev/null 2>&1 || skip "--nic-pair with queues: ip(8) not found (iproute2)"
+	if [ "$(id -u)" = 0 ]; then netns=(unshare --net); else netns=(unshare --user --map-root-user --net); fi
+	"${netns[@]}" true 2>/dev/null ||
+		skip "--nic-pair with queues: cannot make a network namespace (${netns[*]} fails: run as root)"
+fi
 
 mkdir -p "$build" "$(dirname "$log")"
 
@@ -162,12 +202,21 @@ qargs=(
 	-device virtio-9p-pci,fsdev=work,mount_tag=work
 	"${qextra[@]}"
 )
+for i in "${!nic_models[@]}"; do
+	mapfile -t -O "${#qargs[@]}" qargs < <(nic_pair_args $((i + 1)) "${nic_models[$i]}" "${nic_queues[$i]}" "$run")
+done
+launch=()
+if [ ${#netns[@]} -gt 0 ]; then
+	nic_tap_setup "${mq_pairs[@]}" >"$run/netns.sh"
+	launch=("${netns[@]}" sh "$run/netns.sh")
+fi
 
 echo "sgate-vm: kernel $kver, work tree $work, timeout ${timeout_s}s, log $log"
+[ ${#nics[@]} -eq 0 ] || echo "sgate-vm: NIC pairs ${nics[*]}"
 t0=$(date +%s.%N)
 # --foreground: QEMU stays in our process group, so ^C reaches it.
 set +e
-timeout --foreground -k 10 "$timeout_s" "$qemu" "${qargs[@]}" </dev/null 2>"$run/qemu.err" |
+timeout --foreground -k 10 "$timeout_s" "${launch[@]}" "$qemu" "${qargs[@]}" </dev/null 2>"$run/qemu.err" |
 	tee "$log"
 st=("${PIPESTATUS[@]}")
 set -e

@@ -136,7 +136,7 @@ bad 2 "unknown option '--bogus'" --bogus
 bad 2 "--pin-root needs a value" --pin-root
 bad 2 "unknown command 'extra'" --version extra
 bad 2 "status takes no device" status extra
-bad 2 "unknown option '--json' for status" status --json
+bad 2 "unknown option '--watch' for status" status --watch 1
 bad 2 "detach needs a device" detach
 bad 2 "more than one device" detach "$D" "$D"
 bad 2 "not a valid network device name" detach a/b

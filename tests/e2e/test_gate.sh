@@ -151,6 +151,23 @@ t_rotate_in_flight() {
 	out=$(C "$BUILD/echo" client "$SADDR" "$PORT" 5) || { echo "$out"; return 1; }
 }
 
+# status --json: one object on one line, the facts of the text.
+t_status_json() {
+	S "$SGATE" status --json | python3 -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+assert len(lines) == 1, lines
+j = json.loads(lines[0])
+g = [g for g in j["gates"] if g["device"] == sys.argv[1]][0]
+assert not g["broken"] and g["damaged"] is None, g
+assert g["xdp"]["attached"] and g["tc"]["attached"], g
+assert g["config"]["ports"] == sys.argv[2], g["config"]
+assert g["handoff"] == "XDP metadata", g["handoff"]
+assert g["key_mode"] in ("map", "module"), g
+assert isinstance(j["netns_cookie"], int) and j["netns_cookie"] > 0
+' "$SDEV" "$PORT"
+}
+
 # 256 bytes of IPv6 destination options on every segment: TCP starts at
 # byte 310 of the frame, and the gate (XDP and TC) still does the work.
 t_ipv6_dstopts() {
@@ -206,6 +223,7 @@ check "54-byte SYN on veth gets a correct SYN-ACK" t_syn54
 check "bounded SYN flood while a legitimate client connects" t_flood_with_client
 check "handshake whose SYN-ACK left before rotate completes after it" t_rotate_in_flight
 check "IPv6 client with 256 bytes of destination options (TCP beyond byte 255)" t_ipv6_dstopts
+check "status --json parses: the gate attached, its settings and hand-off" t_status_json
 check "detach removes XDP, TC and pins; the stack serves alone" t_detach
 
 echo "1..$n"

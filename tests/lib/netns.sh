@@ -28,6 +28,36 @@ netns_up() {
 	ip netns add "$SNS" || return 1
 	ip netns add "$CNS" || return 1
 	ip link add "$SDEV" netns "$SNS" type veth peer name "$CDEV" netns "$CNS" || return 1
+	netns_addresses
+	# veth delivers XDP_TX frames only to a peer that runs XDP itself.
+	C ip link set dev "$CDEV" xdp obj "$BUILD/xdp_pass.bpf.o" sec xdp || return 1
+	netns_settle
+}
+
+# netns_up_devs CLIENT_DEV SERVER_DEV: the same pair of namespaces around two
+# devices that already exist, e.g. emulated NICs wired back to back in the
+# VM; they are moved in and renamed $CDEV and $SDEV.  Deleting the
+# namespaces (netns_down) gives them back to the initial one.
+netns_up_devs() {
+	local i
+	ip netns add "$SNS" || return 1
+	ip netns add "$CNS" || return 1
+	ip link set dev "$1" netns "$CNS" || return 1
+	C ip link set dev "$1" name "$CDEV" || return 1
+	ip link set dev "$2" netns "$SNS" || return 1
+	S ip link set dev "$2" name "$SDEV" || return 1
+	netns_addresses
+	# A NIC negotiates its link after it comes up.
+	for i in $(seq 100); do
+		# (/sys under nsenter is still the initial namespace's.)
+		C ip -br link show dev "$CDEV" | grep -q ' UP ' &&
+			S ip -br link show dev "$SDEV" | grep -q ' UP ' && break
+		sleep 0.1
+	done
+	netns_settle
+}
+
+netns_addresses() {
 	S ip link set lo up
 	C ip link set lo up
 	S ip addr add "$SADDR/16" dev "$SDEV"
@@ -36,9 +66,10 @@ netns_up() {
 	C ip addr add "$CADDR6/64" dev "$CDEV" nodad
 	S ip link set "$SDEV" up
 	C ip link set "$CDEV" up
-	# veth delivers XDP_TX frames only to a peer that runs XDP itself.
-	C ip link set dev "$CDEV" xdp obj "$BUILD/xdp_pass.bpf.o" sec xdp || return 1
-	# Let neighbour discovery settle before anything is measured.
+}
+
+# Let neighbour discovery settle before anything is measured.
+netns_settle() {
 	C ping -c1 -W2 "$SADDR" >/dev/null 2>&1
 	C ping -6 -c1 -W2 "$SADDR6" >/dev/null 2>&1
 	return 0

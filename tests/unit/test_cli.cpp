@@ -226,7 +226,11 @@ void test_cli_other_commands(void **)
 	expect_usage({"keys", "--watch", "1"}); // a stats option
 	expect_usage({"keys", "eth0", "eth1"});
 	expect_usage({"keys", "--json=yes"});
-	expect_usage({"status", "--json"});
+	inv = parse({"status", "--json"});
+	assert_int_equal(static_cast<int>(inv.command), static_cast<int>(Command::status));
+	assert_true(inv.json);
+	expect_usage({"status", "--json=1"});
+	expect_usage({"status", "--watch", "1"}); // a stats option
 }
 
 void test_cli_global(void **)
