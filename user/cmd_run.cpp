@@ -126,8 +126,10 @@ public:
 			                      std::to_string(config_.devices.size()) +
 			                      " devices could not be guarded (see above); fix the "
 			                      "cause or the config and start again");
-		rotate_due_keys();
+		// Ready once the gates guard; a key rotation may wait out an
+		// epoch boundary's guard window, so it comes after.
 		notify("READY=1");
+		rotate_due_keys();
 
 		for (;;) {
 			const timespec tick{kTickSeconds, 0};

@@ -14,7 +14,7 @@ DUMMY=sgd$ID		# a second device, added and removed by SIGHUP (veth: no dummy
 			# module may be loadable)
 LOG=$(mktemp -d /tmp/sgate-svc.XXXXXX)
 CONF=$LOG/sgate.conf
-daemon_pid="" notify_pid="" client_pid=""
+daemon_pid="" notify_pid="" client_pid="" held_pid=""
 
 cleanup() {
 	[ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null
@@ -30,7 +30,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP end-to-end tests need root"
 	exit 0
 fi
-for f in "$SGATE" "$BUILD/echo" "$BUILD/xdp_pass.bpf.o"; do
+for f in "$SGATE" "$BUILD/echo" "$BUILD/rawsend" "$BUILD/xdp_pass.bpf.o"; do
 	[ -e "$f" ] || { echo "Bail out! $f missing: run make all tests"; exit 1; }
 done
 
@@ -110,6 +110,19 @@ gate_ports() { S "$SGATE" status | awk -v d="$1" '$1 == d { f = 1; next } /^[^ ]
 xdp_link() { S "$SGATE" status | awk -v d="$1" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && /^ *xdp:/ { sub(/.*link id /, ""); print; exit }'; }
 guarded() { S "$SGATE" status 2>/dev/null | grep -q "^$1\$"; }
 serial_above() { [ "$(key_serial)" -gt "$1" ]; }
+# held_handshake MS: a handshake whose final ACK leaves MS ms after the
+# SYN-ACK came (rawsend), in the background; its result goes to
+# $LOG/held.out ("established" once the final ACK made a connection).
+held_handshake() {
+	C "$BUILD/rawsend" "$CDEV" "$(mac_of S "$SDEV")" "$CADDR" "$SADDR" "$PORT" handshake "$1" \
+		>"$LOG/held.out" 2>&1 &
+	held_pid=$!
+	sleep 0.3	# the SYN-ACK is back: the handshake is in flight
+}
+held_established() {
+	wait "$held_pid"
+	grep -q '^result=established' "$LOG/held.out" || { cat "$LOG/held.out"; return 1; }
+}
 log_has() { grep -q -- "$1" "$LOG/daemon.log"; }
 
 t_check_config() {
@@ -207,7 +220,9 @@ t_hup_port_added() {
 	link=$(xdp_link "$SDEV")
 	before_valid=$(gate_stat cookie_valid)
 	write_conf "[$PORT, $PORT2]" 0 false
+	held_handshake 1000
 	hup || return 1
+	held_established || { echo "the handshake in flight across the SIGHUP was lost"; return 1; }
 	[ "$(gate_ports "$SDEV")" = "$PORT-$PORT2" ] || { S "$SGATE" status; return 1; }
 	# In place: the same XDP link, so nothing was detached.
 	[ "$(xdp_link "$SDEV")" = "$link" ] || { echo "XDP link $link replaced"; return 1; }
@@ -238,13 +253,16 @@ t_hup_device_added_removed() {
 t_restart() {
 	local link
 	link=$(xdp_link "$SDEV")
+	# Held for less than one key period (2 s), which any cookie outlives.
+	held_handshake 1500
 	stop_daemon || { echo "exit status $?"; return 1; }
 	log_has "the gates stay attached" || return 1
 	grep -q STOPPING=1 "$LOG/notify.out" || return 1
 	guarded "$SDEV" || { echo "the gate went with the daemon"; return 1; }
 	# Down for a moment while the client keeps connecting.
-	sleep 1
+	sleep 0.3
 	start_daemon || { cat "$LOG/daemon.log"; return 1; }
+	held_established || { echo "the handshake in flight across the restart was lost"; return 1; }
 	log_has "$SDEV: adopted the gate already attached, ports $PORT-$PORT2" || return 1
 	[ "$(xdp_link "$SDEV")" = "$link" ] || return 1
 	# The restart must fall within the client's run to prove anything.
@@ -289,10 +307,10 @@ client_pid=$!
 sleep 1
 valid_before=$(gate_stat cookie_valid)
 
-check "SIGHUP adds a port in place: same XDP link, the new port guarded" t_hup_port_added
+check "SIGHUP adds a port in place: same XDP link, a handshake in flight kept, the new port guarded" t_hup_port_added
 check "SIGHUP with a broken config: refused with its line, the old one kept" t_hup_bad_config
 check "SIGHUP attaches an added device and detaches a removed one" t_hup_device_added_removed
-check "restart (SIGTERM, start): the gate stays, the new daemon adopts it" t_restart
+check "restart (SIGTERM, start): the gate stays, a handshake in flight kept, the new daemon adopts it" t_restart
 
 wait "$client_pid"
 client_rc=$?
