@@ -326,10 +326,14 @@ private:
 				if (!gate_exists(root_, d.name))
 					continue;
 				PinnedGate gate(root_, d.name);
-				if (gate.key_mode() != KeyMode::map || !rotation_due(gate))
+				if (gate.key_mode() != KeyMode::map)
 					continue;
+				// Due or not is decided under the lock, so a
+				// concurrent 'sgate rotate' (or a second daemon)
+				// does not make two rotations of one epoch.
 				UniqueFd lock = lock_pin_root(root_);
-				rotate_gate(gate);
+				if (rotation_due(gate))
+					rotate_gate(gate);
 			} catch (const Failure &f) {
 				log_event(LogLevel::error, d.name + ": key rotation: " + f.what(),
 				          {{"SGATE_DEVICE", d.name}, {"SGATE_ACTION", "rotate"}});
