@@ -57,7 +57,8 @@ struct {
 	__type(value, __u32);
 } target SEC(".maps");
 
-SEC("xdp")
+/* Frags-aware, as the gate is: one program array holds one kind. */
+SEC("xdp.frags")
 int wrap(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -77,13 +78,13 @@ int wrap(struct xdp_md *ctx)
 	return XDP_ABORTED;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int t_drop(struct xdp_md *ctx)
 {
 	return XDP_DROP;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int t_txmac(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -148,7 +149,7 @@ static __always_inline __u64 reply_ip(struct iphdr *iph, __u32 tcplen)
 	       bpf_htons(tcplen);
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int t_txfloor(struct xdp_md *ctx)
 {
 	void *end = (void *)(long)ctx->data_end;
@@ -285,13 +286,13 @@ static __always_inline int kcookie(struct xdp_md *ctx, bool fast)
 	return XDP_TX;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int kc_walk(struct xdp_md *ctx)
 {
 	return kcookie(ctx, false);
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int kc_fast(struct xdp_md *ctx)
 {
 	return kcookie(ctx, true);
@@ -302,7 +303,7 @@ struct sgate_siphash_key mac_key = { { 0x0706050403020100ULL,
 				       0x0f0e0d0c0b0a0908ULL } };
 __u32 mac_sink;
 
-SEC("xdp")
+SEC("xdp.frags")
 int t_mac(struct xdp_md *ctx)
 {
 	struct iphdr *iph;
@@ -320,7 +321,7 @@ int t_mac(struct xdp_md *ctx)
 	return XDP_DROP;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int t_clock(struct xdp_md *ctx)
 {
 	mac_sink = (__u32)bpf_ktime_get_coarse_ns();

@@ -9,6 +9,12 @@
  * judge (a VLAN or IPv6 extension chain deeper than it walks, a first fragment
  * that cuts off the ports), is dropped.  Documentation/datapath.md lists every
  * verdict taken here.  Last, the TCP options walk XDP and TC both use.
+ *
+ * A multi-buffer frame (jumbo MTU) is judged on its linear part, where every
+ * driver puts the headers; lengths count the whole frame.  Should the headers
+ * run past the linear part, the frame is judged on what the linear part shows:
+ * clearly not ours, it passes; possibly ours, it is dropped as
+ * drop_split_headers (split()).
  */
 #ifndef SGATE_BPF_PARSE_H
 #define SGATE_BPF_PARSE_H
@@ -114,14 +120,21 @@ static __always_inline __u32 ip_end(__u32 from, __u32 len, __u32 frame)
 	return from + len <= frame ? from + len : 0;
 }
 
-static __always_inline int parse_ipv4(void *data, void *end, __u32 off,
-				      struct pkt *p, int *verdict)
+/*
+ * The IP parsers return -2 for a header that runs past @end, which parse()
+ * judges by whether the frame has more beyond the linear part; @frame is the
+ * whole frame's length.
+ */
+static __always_inline int parse_ipv4(void *data, void *end, __u32 frame,
+				      __u32 off, struct pkt *p, int *verdict)
 {
 	struct iphdr *iph = data + off;
-	__u32 ihl, frame = end - data;
+	__u32 ihl;
 
+	if ((void *)(iph + 1) > end)
+		return -2;
 	/* The stack drops these too. */
-	if ((void *)(iph + 1) > end || iph->version != 4 || iph->ihl < 5)
+	if (iph->version != 4 || iph->ihl < 5)
 		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
 	if (iph->protocol != IPPROTO_TCP_NR)
 		return stop(SGATE_STAT_PASS_NOT_TCP, verdict, XDP_PASS);
@@ -141,14 +154,16 @@ static __always_inline int parse_ipv4(void *data, void *end, __u32 off,
 }
 
 /* The IPv6 header and up to IPV6_EXT_MAX extension headers before TCP. */
-static __always_inline int parse_ipv6(void *data, void *end, __u32 off,
-				      struct pkt *p, int *verdict)
+static __always_inline int parse_ipv6(void *data, void *end, __u32 frame,
+				      __u32 off, struct pkt *p, int *verdict)
 {
 	struct ipv6hdr *ip6h = data + off;
-	__u32 i, frame = end - data;
+	__u32 i;
 	__u8 nexthdr;
 
-	if ((void *)(ip6h + 1) > end || ip6h->version != 6)
+	if ((void *)(ip6h + 1) > end)
+		return -2;
+	if (ip6h->version != 6)
 		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
 	p->ipv6 = 1;
 	p->flow.ipv6 = 1;
@@ -168,8 +183,7 @@ static __always_inline int parse_ipv6(void *data, void *end, __u32 off,
 			break;
 		/* The stack drops a chain it cannot read to its end. */
 		if ((void *)(ext + 8) > end)
-			return stop(SGATE_STAT_DROP_MALFORMED, verdict,
-				    XDP_DROP);
+			return -2;
 		if (nexthdr == NEXTHDR_FRAGMENT) {
 			__u16 fo = bpf_ntohs(*(__u16 *)(ext + 2));
 
@@ -199,6 +213,36 @@ static __always_inline int parse_ipv6(void *data, void *end, __u32 off,
 		return stop(SGATE_STAT_PASS_NOT_TCP, verdict, XDP_PASS);
 	p->l4off = off;
 	return 0;
+}
+
+/* Bytes beyond the linear part: a multi-buffer frame. */
+static __always_inline bool has_frags(struct xdp_md *ctx)
+{
+	return bpf_xdp_get_buff_len(ctx) >
+	       (__u64)(ctx->data_end - ctx->data);
+}
+
+/*
+ * A multi-buffer frame whose headers run past the linear part: passed if
+ * what the linear part shows says it is not ours (another MAC address; with
+ * @addresses parsed, an address this host does not have), dropped otherwise,
+ * as it could be TCP to a protected port of this host.
+ */
+static __always_inline int split(struct xdp_md *ctx,
+				 const struct sgate_config *cfg,
+				 struct pkt *p, bool addresses, int *verdict)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+
+	if ((void *)((struct ethhdr *)data + 1) <= end) {
+		if (!mac_is_ours(cfg, data) ||
+		    (addresses && for_this_host(ctx, cfg, &p->flow, false,
+						p->now) != LOCAL_OURS))
+			return stop(SGATE_STAT_PASS_NOT_LOCAL, verdict,
+				    XDP_PASS);
+	}
+	return stop(SGATE_STAT_DROP_SPLIT_HEADERS, verdict, XDP_DROP);
 }
 
 /*
@@ -238,6 +282,12 @@ static __always_inline int parse_tcp(struct xdp_md *ctx,
 	/* Keep the mask: clang would drop it, the verifier needs it. */
 	asm volatile("" : "+r"(l4off));
 	ports = data + (l4off & L4OFF_MASK);
+	if ((void *)(ports + TCP_PORTS_LEN) > end && p->l4end &&
+	    p->l4off + TCP_PORTS_LEN <= p->l4end && has_frags(ctx)) {
+		p->flow.sport = 0;
+		p->flow.dport = 0;
+		return split(ctx, cfg, p, true, verdict);
+	}
 	if ((void *)(ports + TCP_PORTS_LEN) > end ||
 	    (p->l4end && p->l4off + TCP_PORTS_LEN > p->l4end)) {
 		/* The stack drops a short segment but reassembles a fragment. */
@@ -265,12 +315,17 @@ static __always_inline int parse_tcp(struct xdp_md *ctx,
 
 	if (p->first_fragment)
 		return stop(SGATE_STAT_DROP_FRAGMENT, verdict, XDP_DROP);
-	if ((void *)(th + 1) > end || !p->l4end)
+	if (!p->l4end || p->l4off + TCP_HLEN > p->l4end)
 		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
+	if ((void *)(th + 1) > end)
+		return stop(SGATE_STAT_DROP_SPLIT_HEADERS, verdict, XDP_DROP);
 	p->doff = th->doff * 4;
 	p->flags = ((__u8 *)th)[TCP_FLAGS_BYTE];
 	if (p->doff < TCP_HLEN || p->l4off + p->doff > p->l4end)
 		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
+	/* The options too: the SYN and ACK paths read them in place. */
+	if (p->l4off + p->doff > (__u32)(end - data))
+		return stop(SGATE_STAT_DROP_SPLIT_HEADERS, verdict, XDP_DROP);
 	return 0;
 }
 
@@ -285,10 +340,13 @@ static __always_inline int parse(struct xdp_md *ctx,
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
+	__u32 frame = bpf_xdp_get_buff_len(ctx);
 	__u16 proto;
 	int off, err;
 
 	off = vlan_walk(data, end, &proto);
+	if (off == -1 && frame > (__u32)(end - data))
+		return split(ctx, cfg, p, false, verdict);
 	if (off == -1)
 		return stop(SGATE_STAT_PASS_NOT_IP, verdict, XDP_PASS);
 	if (off < 0) {
@@ -300,11 +358,15 @@ static __always_inline int parse(struct xdp_md *ctx,
 	}
 	p->l3off = off;
 	if (proto == bpf_htons(ETH_P_IP))
-		err = parse_ipv4(data, end, off, p, verdict);
+		err = parse_ipv4(data, end, frame, off, p, verdict);
 	else if (proto == bpf_htons(ETH_P_IPV6) && sgate_ipv6_enabled)
-		err = parse_ipv6(data, end, off, p, verdict);
+		err = parse_ipv6(data, end, frame, off, p, verdict);
 	else
 		return stop(SGATE_STAT_PASS_NOT_IP, verdict, XDP_PASS);
+	if (err == -2 && frame > (__u32)(end - data))
+		return split(ctx, cfg, p, false, verdict);
+	if (err == -2)	/* the stack drops these too */
+		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
 	if (err)
 		return -1;
 	return parse_tcp(ctx, cfg, p, verdict);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sgate: a stateless SYN gate at XDP, with the hand-off to the TCP stack at
- * TC ingress.  The two entry points; each concern is in its own header:
+ * TC ingress.  The entry points; each concern is in its own header:
  *
  *   gate.h     maps, loader switches, counters, lookups every path shares
  *   wire.h     header and option constants, the checksum fold
@@ -30,8 +30,7 @@
 #include "handoff.h"
 #include "tc_verify.h"
 
-SEC("xdp")
-int sgate_xdp(struct xdp_md *ctx)
+static __always_inline int gate_xdp(struct xdp_md *ctx)
 {
 	const struct sgate_config *cfg;
 	struct pkt p = {};
@@ -52,6 +51,29 @@ int sgate_xdp(struct xdp_md *ctx)
 		return handle_ack(ctx, &p);
 	count(SGATE_STAT_PASS_OTHER_FLAGS);
 	return XDP_PASS;
+}
+
+/*
+ * Native XDP: frags-aware, as a jumbo MTU needs on veth and many drivers.
+ * The parser reads the linear part alone; parse.h says what a multi-buffer
+ * frame whose headers run past it gets.
+ */
+SEC("xdp.frags")
+int sgate_xdp(struct xdp_md *ctx)
+{
+	return gate_xdp(ctx);
+}
+
+/*
+ * Generic XDP: the same gate, not frags-aware.  Generic XDP hands such a
+ * program the whole packet linear, jumbo or not; a frags-aware one it runs
+ * on a copy of the packet, and on Linux 6.18 the metadata written there
+ * never reaches TC ingress, so no handshake would complete.
+ */
+SEC("xdp")
+int sgate_xdp_skb(struct xdp_md *ctx)
+{
+	return gate_xdp(ctx);
 }
 
 SEC("tc")

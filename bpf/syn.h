@@ -142,7 +142,7 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 	l3off = p->l3off & L3OFF_MASK;	/* pkt_sane(): at most two VLAN tags */
 	l3len = p->ipv6 ? IPV6_HLEN : IPV4_HLEN;
 	mss = p->ipv6 ? cfg->mss_v6 : cfg->mss_v4;
-	frame = end - data;
+	frame = bpf_xdp_get_buff_len(ctx);	/* a multi-buffer frame's too */
 	reply = l3off + l3len + TCP_HLEN + synack_optlen(&co, true);
 	if (reply > frame && bpf_xdp_adjust_tail(ctx, reply - frame)) {
 		with_mss = false;
@@ -154,6 +154,14 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 	}
 	if (reply < frame && bpf_xdp_adjust_tail(ctx, -(int)(frame - reply)))
 		return drop_internal();
+	/*
+	 * Cut to the reply, a multi-buffer frame keeps a fragment only if its
+	 * linear part is shorter than the reply, which is written there alone.
+	 */
+	if (has_frags(ctx)) {
+		count(SGATE_STAT_DROP_NO_ROOM);
+		return XDP_DROP;
+	}
 	optlen = synack_optlen(&co, with_mss);
 	tcplen = TCP_HLEN + optlen;
 

@@ -97,12 +97,14 @@ void once(std::vector<std::string_view> &seen, std::string_view name)
 
 XdpMode parse_xdp_mode(std::string_view text)
 {
+	if (text == "auto")
+		return XdpMode::automatic;
 	if (text == "native")
 		return XdpMode::native;
 	if (text == "generic")
 		return XdpMode::generic;
-	throw Failure(Exit::usage,
-	              "--xdp-mode must be 'native' or 'generic', not '" + std::string(text) + "'");
+	throw Failure(Exit::usage, "--xdp-mode must be 'auto', 'native' or 'generic', not '" +
+	                                   std::string(text) + "'");
 }
 
 // Options and the device after the command word.
@@ -213,7 +215,15 @@ const char *command_name(Command command)
 
 const char *xdp_mode_name(XdpMode mode)
 {
-	return mode == XdpMode::native ? "native" : "generic";
+	switch (mode) {
+	case XdpMode::automatic:
+		return "auto";
+	case XdpMode::native:
+		return "native";
+	case XdpMode::generic:
+		return "generic";
+	}
+	return "?";
 }
 
 bool valid_device_name(std::string_view name)

@@ -45,7 +45,8 @@ std::string format_port_list(const PortBitmap &ports);
 /* --- the command line ------------------------------------------------- */
 
 enum class Command { none, attach, detach, status, rotate, stats, keys, run };
-enum class XdpMode { native, generic };
+// automatic: native where the device's driver has XDP, else generic.
+enum class XdpMode { automatic, native, generic };
 
 struct Invocation {
 	Command command = Command::none;
@@ -56,7 +57,7 @@ struct Invocation {
 
 	// attach
 	PortBitmap ports{};
-	XdpMode xdp_mode = XdpMode::native;
+	XdpMode xdp_mode = XdpMode::automatic;
 	std::optional<unsigned> mss;
 	// Unset: map mode uses SGATE_DEFAULT_EPOCH_SECONDS, module mode keeps
 	// the module's epoch length rather than renumbering its epochs.

@@ -95,12 +95,18 @@ struct SkeletonDeleter {
 };
 using Skeleton = std::unique_ptr<sgate_bpf, SkeletonDeleter>;
 
-Skeleton load_programs(KeyMode mode)
+Skeleton load_programs(KeyMode mode, XdpMode xdp_mode)
 {
 	Skeleton skel(sgate_bpf__open());
 	if (!skel)
 		throw Failure(Exit::failure,
 		              "cannot open sgate's BPF object: " + errno_text(errno));
+	// One XDP program per mode (bpf/sgate.bpf.c says why); auto may need
+	// either, as it learns only at attach whether the driver has XDP.
+	if (xdp_mode == XdpMode::generic)
+		bpf_program__set_autoload(skel->progs.sgate_xdp, false);
+	if (xdp_mode == XdpMode::native)
+		bpf_program__set_autoload(skel->progs.sgate_xdp_skb, false);
 	// Before load: the verifier then drops the calls of the mode not taken,
 	// so the weak kfuncs need the module only where it is used.
 	skel->rodata->sgate_module_mode = mode == KeyMode::module;
@@ -188,26 +194,46 @@ void install_empty_keyrings(const sgate_bpf &skel)
 	update_map(skel.maps.sgate_key_sel, 0, &live_slot, "key selector");
 }
 
-UniqueFd attach_xdp(int prog_fd, unsigned ifindex, const Invocation &inv, const std::string &device)
+UniqueFd link_xdp(const sgate_bpf &skel, unsigned ifindex, XdpMode mode)
 {
 	bpf_link_create_opts opts{};
 	opts.sz = sizeof opts;
-	opts.flags = inv.xdp_mode == XdpMode::native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
-	UniqueFd link(bpf_link_create(prog_fd, static_cast<int>(ifindex), BPF_XDP, &opts));
-	if (link)
+	opts.flags = mode == XdpMode::native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+	const int prog_fd = bpf_program__fd(mode == XdpMode::native ? skel.progs.sgate_xdp
+	                                                            : skel.progs.sgate_xdp_skb);
+	return UniqueFd(bpf_link_create(prog_fd, static_cast<int>(ifindex), BPF_XDP, &opts));
+}
+
+// The XDP link and the mode it took: auto tries native first, and takes
+// generic only where the kernel says the driver has no XDP (EOPNOTSUPP), so
+// any other refusal of native mode is reported rather than hidden.
+UniqueFd attach_xdp(const sgate_bpf &skel, unsigned ifindex, const std::string &device,
+                    XdpMode &mode)
+{
+	XdpMode tried = mode == XdpMode::generic ? XdpMode::generic : XdpMode::native;
+	UniqueFd link = link_xdp(skel, ifindex, tried);
+	int err = errno;
+	if (!link && mode == XdpMode::automatic && err == EOPNOTSUPP) {
+		tried = XdpMode::generic;
+		link = link_xdp(skel, ifindex, tried);
+		err = errno;
+	}
+	if (link) {
+		mode = tried;
 		return link;
-	const int err = errno;
+	}
 	if (err == EBUSY || err == EEXIST)
 		throw Failure(Exit::xdp_busy, "another XDP program was attached to " + device +
 		                                      " meanwhile: see 'bpftool net show dev " +
 		                                      device + "'");
-	if (inv.xdp_mode == XdpMode::native && err == EOPNOTSUPP)
+	if (mode == XdpMode::native && err == EOPNOTSUPP)
 		throw Failure(Exit::failure, "the driver of " + device +
-		                                     " has no native XDP: use --xdp-mode generic");
+		                                     " has no native XDP: use --xdp-mode generic "
+		                                     "(or auto)");
 	throw Failure(Exit::failure,
 	              std::string("cannot attach the XDP program to ") + device + " in " +
-	                      xdp_mode_name(inv.xdp_mode) + " mode: " + errno_text(err) +
-	                      (inv.xdp_mode == XdpMode::native ? " (try --xdp-mode generic)" : ""));
+	                      xdp_mode_name(tried) + " mode: " + errno_text(err) +
+	                      (tried == XdpMode::native ? " (try --xdp-mode generic)" : ""));
 }
 
 // The TC half also on every VLAN device above @device: the stack strips one
@@ -263,7 +289,7 @@ void run_attach(const Invocation &inv)
 		                      "' first");
 	require_no_xdp_program(ifindex, device);
 
-	Skeleton skel = load_programs(plan.mode);
+	Skeleton skel = load_programs(plan.mode, inv.xdp_mode);
 	const sgate_config config = gate_config_for(inv, device, plan.epoch_seconds);
 	update_map(skel->maps.sgate_config, 0, &config, "gate config");
 	if (plan.mode == KeyMode::module)
@@ -289,7 +315,8 @@ void run_attach(const Invocation &inv)
 	pin_object(bpf_map__fd(skel->maps.sgate_key_sel), dir, pin::key_sel, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_stats), dir, pin::stats, rollback);
 
-	xdp_link = attach_xdp(bpf_program__fd(skel->progs.sgate_xdp), ifindex, inv, device);
+	XdpMode xdp_mode = inv.xdp_mode;
+	xdp_link = attach_xdp(*skel, ifindex, device, xdp_mode);
 	rollback.add([fd = xdp_link.get()] { bpf_link_detach(fd); });
 	pin_object(xdp_link.get(), dir, pin::xdp_link, rollback);
 	// Last, as it cannot be undone without renumbering the epochs once more.
@@ -297,14 +324,15 @@ void run_attach(const Invocation &inv)
 		plan.module->set_epoch_seconds(plan.epoch_seconds);
 	rollback.commit();
 
-	std::printf("sgate: guarding %s (ifindex %u): TCP ports %s, XDP %s, MSS %u/%u (IPv4/IPv6), "
-	            "key period %u s, key mode %s\n",
-	            device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
-	            xdp_mode_name(inv.xdp_mode), config.mss_v4, config.mss_v6, plan.epoch_seconds,
-	            key_mode_text(plan.mode));
+	std::printf(
+	        "sgate: guarding %s (ifindex %u): TCP ports %s, XDP %s%s, MSS %u/%u (IPv4/IPv6), "
+	        "key period %u s, key mode %s\n",
+	        device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
+	        xdp_mode_name(xdp_mode), inv.xdp_mode == XdpMode::automatic ? " (auto)" : "",
+	        config.mss_v4, config.mss_v6, plan.epoch_seconds, key_mode_text(plan.mode));
 	std::printf("sgate: hand-off on %s: %s\n", device.c_str(),
 	            handoff_path_text(expected_handoff_path(device_driver(device),
-	                                                    inv.xdp_mode == XdpMode::generic),
+	                                                    xdp_mode == XdpMode::generic),
 	                              device_driver(device))
 	                    .c_str());
 	if (!vlans.empty()) {

@@ -222,7 +222,12 @@ private:
 		}
 		const LinkInfo xdp = link_info(gate.xdp_link_fd());
 		const std::string xdp_mode = xdp_mode_of(xdp.ifindex, xdp.prog_id);
-		if (xdp_mode != xdp_mode_name(d.xdp_mode))
+		// "auto" keeps the mode the gate has: attaching anew for the
+		// other one would lose the handshakes in flight for nothing.
+		const bool xdp_mode_fits = d.xdp_mode == XdpMode::automatic
+		                                   ? xdp_mode == "native" || xdp_mode == "generic"
+		                                   : xdp_mode == xdp_mode_name(d.xdp_mode);
+		if (!xdp_mode_fits)
 			why += (why.empty() ? "" : "; ") + std::string("XDP ") + xdp_mode +
 			       ", the config wants " + xdp_mode_name(d.xdp_mode);
 		const std::string fields = config_differences(have, want);

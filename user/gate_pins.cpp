@@ -8,12 +8,15 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+#include <utility>
 
 #include "exit_status.h"
 
@@ -45,27 +48,96 @@ std::string existing_ancestor(std::string path)
 	return path.empty() ? "/" : path;
 }
 
-// Whether our mount namespace is private to this command, so that a mount
-// made in it would not outlive us: it differs from init's or from our
-// parent's (ip netns exec unshares one just for the command it runs).
-// nullopt where neither can be read.
-std::optional<bool> in_private_mount_namespace()
+// The inode of /proc/<who>/ns/<kind>; nullopt where it cannot be read.
+std::optional<std::pair<dev_t, ino_t>> namespace_of(const std::string &who, const char *kind)
 {
-	struct stat ours;
-	if (stat("/proc/self/ns/mnt", &ours))
+	struct stat st;
+	if (stat(("/proc/" + who + "/ns/" + kind).c_str(), &st))
 		return std::nullopt;
-	std::optional<bool> result;
-	const std::string others[] = {"/proc/1/ns/mnt",
-	                              "/proc/" + std::to_string(getppid()) + "/ns/mnt"};
-	for (const std::string &other : others) {
-		struct stat st;
-		if (stat(other.c_str(), &st))
+	return std::make_pair(st.st_dev, st.st_ino);
+}
+
+// PROC_PID_INIT_INO of the kernel: the initial PID namespace's inode, fixed
+// since Linux 3.8.  In any other, /proc/1 is a container's init and the
+// processes sgate was started from may be out of sight.
+constexpr ino_t kInitialPidNamespaceInode = 0xEFFFFFFCU;
+
+bool in_initial_pid_namespace()
+{
+	const auto ns = namespace_of("self", "pid");
+	return ns && ns->second == kInitialPidNamespaceInode;
+}
+
+// The parent of @pid from /proc/<pid>/stat ("pid (comm) state ppid ..."; the
+// command may hold spaces and parentheses); 0 where unknown.
+pid_t parent_of(pid_t pid)
+{
+	std::FILE *f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "re");
+	if (!f)
+		return 0;
+	char buf[1024];
+	const std::size_t len = std::fread(buf, 1, sizeof buf - 1, f);
+	std::fclose(f);
+	buf[len] = '\0';
+	const char *close = std::strrchr(buf, ')');
+	int ppid = 0;
+	if (!close || std::sscanf(close + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+// Whether the mount namespace of process @who is owned by our user namespace:
+// one that only a process as privileged as sgate could have set up, so its
+// bpf filesystem is no stranger's place for the gate's keys.
+bool mount_namespace_ours(const std::string &who)
+{
+	UniqueFd mnt(open(("/proc/" + who + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
+	if (!mnt)
+		return false;
+	UniqueFd owner(ioctl(mnt.get(), NS_GET_USERNS));
+	struct stat theirs, ours;
+	return owner && fstat(owner.get(), &theirs) == 0 &&
+	       stat("/proc/self/ns/user", &ours) == 0 && theirs.st_dev == ours.st_dev &&
+	       theirs.st_ino == ours.st_ino;
+}
+
+// The bpf filesystem at /sys/fs/bpf of the nearest process sgate was started
+// from that is in another mount namespace and has one there, reached through
+// its /proc/<pid>/root: under 'ip netns exec', which gives the command a
+// mount namespace of its own with /sys remounted, that is the caller's, which
+// outlives the command.  Ancestors in another PID namespace are out of sight.
+std::optional<std::string> bpffs_started_from()
+{
+	const auto ours = namespace_of("self", "mnt");
+	if (!ours)
+		return std::nullopt;
+	pid_t pid = getppid();
+	for (int hops = 0; pid > 0 && hops < 64; ++hops, pid = parent_of(pid)) {
+		const std::string who = std::to_string(pid);
+		const auto theirs = namespace_of(who, "mnt");
+		if (!theirs || *theirs == *ours || !mount_namespace_ours(who))
 			continue;
-		if (st.st_ino != ours.st_ino || st.st_dev != ours.st_dev)
-			return true;
-		result = false;
+		const std::string bpffs = "/proc/" + who + "/root" + kBpffsMount;
+		if (on_bpffs(bpffs))
+			return bpffs;
 	}
-	return result;
+	return std::nullopt;
+}
+
+// Whether this mount namespace is the one of the processes sgate was started
+// from and of init, so that a mount made in it outlives this command: not
+// under 'ip netns exec' or unshare -m, not in a container.  An ancestor or
+// init whose namespace cannot be read counts as unknown: no.
+bool mount_outlives_command()
+{
+	const auto ours = namespace_of("self", "mnt");
+	if (!ours || !in_initial_pid_namespace())
+		return false;
+	const auto init = namespace_of("1", "mnt");
+	const auto parent = namespace_of(std::to_string(getppid()), "mnt");
+	if (!init && !parent)
+		return false;
+	return (!init || *init == *ours) && (!parent || *parent == *ours);
 }
 
 void make_directories(const std::string &path)
@@ -81,6 +153,15 @@ void make_directories(const std::string &path)
 
 } // namespace
 
+std::string default_pin_root()
+{
+	if (on_bpffs(kBpffsMount))
+		return kDefaultPinRoot;
+	if (const auto bpffs = bpffs_started_from())
+		return *bpffs + "/sgate";
+	return kDefaultPinRoot;
+}
+
 std::string pin_root(const std::optional<std::string> &option)
 {
 	std::string root;
@@ -89,7 +170,7 @@ std::string pin_root(const std::optional<std::string> &option)
 	else if (const char *env = std::getenv("SGATE_PIN_ROOT"); env && *env)
 		root = env;
 	else
-		root = kDefaultPinRoot;
+		root = default_pin_root();
 	while (root.size() > 1 && root.back() == '/')
 		root.pop_back();
 	return root;
@@ -182,18 +263,37 @@ void prepare_pin_root(const std::string &root)
 			                "work: mount one (mount -t bpf bpf DIR) or use "
 			                "--pin-root under " +
 			                kBpffsMount);
-		// A bpf filesystem mounted in a private mount namespace dies with
-		// it, and the pinned XDP link with it, leaving a TC filter behind.
-		const auto private_namespace = in_private_mount_namespace();
-		if (private_namespace.value_or(false))
+		// A bpf filesystem mounted in a mount namespace that dies before
+		// the gate would take the gate along: its pinned links detach.
+		if (!in_initial_pid_namespace())
 			throw Failure(
 			        Exit::failure,
 			        std::string(kBpffsMount) +
-			                " is no bpf filesystem in this private mount namespace "
-			                "(ip netns exec remounts /sys), and one mounted here "
-			                "would vanish with it, taking the gate along: run sgate "
-			                "with 'nsenter --net=/run/netns/NAME' instead, or mount "
-			                "the host's bpf filesystem here");
+			                " is no bpf filesystem in this container's mount "
+			                "namespace, "
+			                "and the host's is out of sight from its PID namespace; "
+			                "one "
+			                "mounted here would vanish with the container, and the "
+			                "gate "
+			                "with it: bind-mount the host's bpf filesystem into the "
+			                "container at " +
+			                kBpffsMount +
+			                " (or elsewhere, and pass --pin-root DIR/sgate), or run "
+			                "sgate "
+			                "on the host with 'nsenter --net=...'");
+		if (!mount_outlives_command())
+			throw Failure(
+			        Exit::failure,
+			        std::string(kBpffsMount) +
+			                " is no bpf filesystem in this private mount namespace (ip "
+			                "netns exec remounts /sys), nor in the one sgate was "
+			                "started "
+			                "from, and one mounted here would vanish with it, taking "
+			                "the "
+			                "gate along: mount one where sgate is started from (mount "
+			                "-t "
+			                "bpf bpf " +
+			                kBpffsMount + ") and run sgate again");
 		make_directories(kBpffsMount);
 		if (mount("bpf", kBpffsMount, "bpf", 0, "mode=0700"))
 			throw Failure(Exit::failure,
@@ -201,14 +301,6 @@ void prepare_pin_root(const std::string &root)
 			                      kBpffsMount + ": " + errno_text(errno) +
 			                      "; mount it yourself: mount -t bpf bpf " +
 			                      kBpffsMount);
-		if (!private_namespace)
-			std::fprintf(
-			        stderr,
-			        "sgate: note: mounted a bpf filesystem at %s; if this is a "
-			        "private mount namespace (ip netns exec), it vanishes when the "
-			        "command ends, and the gate with it: use 'nsenter --net=...' "
-			        "instead\n",
-			        kBpffsMount);
 	}
 	make_directories(netns_dir(root));
 }

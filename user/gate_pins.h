@@ -35,7 +35,14 @@ inline constexpr const char *vlan_tc_link_prefix = "tc_link_vlan_";
 std::vector<std::string> vlan_tc_link_pins(const std::string &dir);
 std::string vlan_tc_link_pin(unsigned ifindex);
 
-// --pin-root, else $SGATE_PIN_ROOT, else kDefaultPinRoot.
+// kDefaultPinRoot; but where this mount namespace has no bpf filesystem at
+// /sys/fs/bpf and the one sgate was started from has (ip netns exec gives
+// its command a private mount namespace with /sys remounted), that one's,
+// reached through /proc/<pid>/root, so the gate outlives the command and
+// the host finds it where it always does.
+std::string default_pin_root();
+
+// --pin-root, else $SGATE_PIN_ROOT, else default_pin_root().
 std::string pin_root(const std::optional<std::string> &option);
 
 // The cookie of this network namespace (SO_NETNS_COOKIE, Linux >= 5.14):
@@ -52,8 +59,10 @@ std::vector<std::string> gate_devices(const std::string &root);
 bool gate_exists(const std::string &root, const std::string &device);
 
 // For attach: makes sure the root is on a bpf filesystem, mounting one at
-// /sys/fs/bpf when the default root needs it, and creates the directories
-// up to the namespace's.
+// /sys/fs/bpf when the default root needs it and the mount outlives the
+// command (never in a private mount namespace or a container, where it would
+// die with the namespace and take the gate's links along: that is refused,
+// naming the fix), and creates the directories up to the namespace's.
 void prepare_pin_root(const std::string &root);
 
 // Serialises the commands that change gates (attach, detach, rotate) across

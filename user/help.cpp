@@ -32,7 +32,9 @@ Exit status:
 const char kGlobalOptions[] = R"(
 Global options (before or after the command):
   --pin-root DIR  where gates are pinned; default $SGATE_PIN_ROOT, or
-                  /sys/fs/bpf/sgate.  Each gate lives in
+                  /sys/fs/bpf/sgate (under 'ip netns exec', which hides
+                  the bpf filesystem there, the one of the namespace
+                  sgate was started from).  Each gate lives in
                   DIR/<netns cookie>/<device>/ (SO_NETNS_COOKIE, never
                   reused).  attach and status remove the directories of
                   other namespaces none of whose gates still holds a
@@ -98,8 +100,9 @@ undone.
 Options:
   --ports LIST        protected TCP ports, comma-separated, ranges allowed:
                       80,443,1000-1010 (required; ports 1-65535)
-  --xdp-mode MODE     native (driver, the default) or generic (any device,
-                      slower)
+  --xdp-mode MODE     auto (the default: native where the device's driver
+                      has XDP, else generic), native (driver) or generic
+                      (any device, slower); attach says which it took
   --mss N             advertise at most N ()" +
 	       n(kMinMss) + "-" + n(kMaxMss) +
 	       R"() as MSS; default MTU-40

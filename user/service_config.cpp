@@ -63,11 +63,14 @@ public:
 	XdpMode xdp_mode_of(const toml::node &node) const
 	{
 		const std::string text = string_of(node, "xdp_mode");
+		if (text == "auto")
+			return XdpMode::automatic;
 		if (text == "native")
 			return XdpMode::native;
 		if (text == "generic")
 			return XdpMode::generic;
-		fail(node, "xdp_mode must be \"native\" or \"generic\", not \"" + text + "\"");
+		fail(node,
+		     "xdp_mode must be \"auto\", \"native\" or \"generic\", not \"" + text + "\"");
 	}
 
 	KeyModeChoice key_mode_of(const toml::node &node) const
@@ -149,7 +152,7 @@ public:
 	ServiceConfig config_of(const toml::table &top) const
 	{
 		ServiceConfig config;
-		XdpMode default_xdp_mode = XdpMode::native;
+		XdpMode default_xdp_mode = XdpMode::automatic;
 		// Settings first: xdp_mode is every device's default.
 		for (const auto &[key, value] : top) {
 			if (key == kDeviceTable)

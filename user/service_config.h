@@ -21,7 +21,8 @@ inline constexpr const char *kDefaultConfigPath = "/etc/sgate/sgate.conf";
 struct DeviceSettings {
 	std::string name;
 	PortBitmap ports{};
-	XdpMode xdp_mode = XdpMode::native;
+	// automatic: as sgate attach picks it; a pinned gate keeps either mode.
+	XdpMode xdp_mode = XdpMode::automatic;
 	std::optional<unsigned> mss;
 	unsigned line = 0; // of its table header, for messages
 };

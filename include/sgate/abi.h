@@ -124,6 +124,7 @@ enum sgate_meta_flag {
 	X(DROP_NO_ROOM, "drop_no_room")					\
 	X(DROP_NO_KEY, "drop_no_key")					\
 	X(DROP_INTERNAL, "drop_internal")				\
+	X(DROP_SPLIT_HEADERS, "drop_split_headers")			\
 	/* TC ingress. */						\
 	X(TC_PASS, "tc_pass")						\
 	X(TC_VLAN_DEFER, "tc_vlan_defer")				\

@@ -10,7 +10,7 @@ set -u
 . "$(dirname "$0")/../../tests/lib/netns.sh"
 . "$(dirname "$0")/../../tests/lib/tap.sh"
 
-# $1: the XDP mode to attach in (native, the default, or generic).
+# $1: the XDP mode to attach in (native, or generic).
 MODE=${1:-native}
 PORT=8080
 LOG=$(mktemp -d /tmp/sgate-vlan.XXXXXX)

@@ -112,9 +112,9 @@ attach_cases() {
 	bad 2 "--key-period 3601 is out of range" attach "$D" --ports 80 --key-period 3601
 	bad 2 "--key-period must be a whole number" attach "$D" --ports 80 --key-period 2.5
 	bad 2 "--key-period needs a value" attach "$D" --ports 80 --key-period
-	bad 2 "--xdp-mode must be 'native' or 'generic'" attach "$D" --ports 80 --xdp-mode fast
-	bad 2 "--xdp-mode must be 'native' or 'generic'" attach "$D" --ports 80 --xdp-mode ""
-	bad 2 "--xdp-mode must be 'native' or 'generic'" attach "$D" --ports 80 --xdp-mode NATIVE
+	bad 2 "--xdp-mode must be 'auto', 'native' or 'generic'" attach "$D" --ports 80 --xdp-mode fast
+	bad 2 "--xdp-mode must be 'auto', 'native' or 'generic'" attach "$D" --ports 80 --xdp-mode ""
+	bad 2 "--xdp-mode must be 'auto', 'native' or 'generic'" attach "$D" --ports 80 --xdp-mode NATIVE
 	bad 2 "unknown option '--json'" attach "$D" --ports 80 --json
 	bad 2 "unknown option '--watch'" attach "$D" --ports 80 --watch 1
 	bad 2 "unknown option '-x'" attach "$D" --ports 80 -x

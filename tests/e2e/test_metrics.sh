@@ -70,8 +70,9 @@ wait_for() {
 	return 1
 }
 
-endpoint_up() { http_get "http://$METRICS/metrics" >/dev/null 2>&1; }
-wait_for 15 endpoint_up || { cat "$LOG/daemon.log"; echo "Bail out! the metrics endpoint did not come up"; exit 1; }
+# The endpoint comes up before the daemon has attached the gate.
+endpoint_has_gate() { http_get "http://$METRICS/metrics" 2>/dev/null | grep -q "^sgate_syn_acks_sent_total{device=\"$SDEV\""; }
+wait_for 15 endpoint_has_gate || { cat "$LOG/daemon.log"; echo "Bail out! the metrics endpoint did not show the gate"; exit 1; }
 
 # The series of a scrape, values left out.
 series() { grep -v '^#' | sed 's/ [^ ]*$//' | sort; }

@@ -289,7 +289,15 @@ t_adopt_differing() {
 	stop_daemon || return 1
 	S "$SGATE" detach "$SDEV" >/dev/null || return 1
 	S "$SGATE" attach "$SDEV" --ports "$PORT" --xdp-mode generic --key-period 2 >/dev/null || return 1
+	link=$(xdp_link "$SDEV")
+	# xdp_mode unset is "auto", which keeps the mode the gate has.
 	start_daemon || { cat "$LOG/daemon.log"; return 1; }
+	log_has "$SDEV: adopted the gate already attached, ports $PORT" || return 1
+	[ "$(xdp_link "$SDEV")" = "$link" ] || { echo "re-attached for xdp_mode auto"; return 1; }
+	printf 'xdp_mode = "native"\n' >>"$LOG/xdp.conf"
+	cat "$CONF" >>"$LOG/xdp.conf"
+	mv "$LOG/xdp.conf" "$CONF"
+	hup || return 1
 	log_has "$SDEV: attaching anew, as the pinned gate differs from the config (XDP generic, the config wants native)" || return 1
 	S "$SGATE" status | grep -q "xdp: *native" || return 1
 	stop_daemon
@@ -321,7 +329,7 @@ verdict "$([ "$valid_after" -ge "$((valid_before + 100))" ]; echo $?)" \
 	"the gate kept verifying cookies throughout ($valid_before -> $valid_after)"
 
 check "detach_on_stop = true: SIGTERM detaches the gates" t_detach_on_stop
-check "at start, a pinned gate is adopted: ports changed in place, else attached anew" t_adopt_differing
+check "a pinned gate is adopted: ports changed in place, xdp_mode auto keeps its mode, else attached anew" t_adopt_differing
 
 echo "1..$n"
 echo "# daemon log:"

@@ -176,6 +176,26 @@ int gate_run_tc(const struct gate *g, const uint8_t *frame, uint32_t len,
 	return 0;
 }
 
+int gate_run_xdp_linear(const struct gate *g, const uint8_t *in, uint32_t len,
+			uint32_t linear, uint8_t *out, uint32_t out_size,
+			struct gate_xdp_out *r)
+{
+	struct xdp_md ctx_in = { .data = 0, .data_end = linear };
+	struct xdp_md ctx_out = {};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
+		    .data_size_in = len, .data_out = out,
+		    .data_size_out = out_size, .ctx_in = &ctx_in,
+		    .ctx_size_in = sizeof(ctx_in), .ctx_out = &ctx_out,
+		    .ctx_size_out = sizeof(ctx_out));
+
+	if (bpf_prog_test_run_opts(g->xdp_fd, &opts))
+		return -errno;
+	r->verdict = (int)opts.retval;
+	r->size_out = opts.data_size_out;
+	r->meta_len = ctx_out.data - ctx_out.data_meta;
+	return 0;
+}
+
 uint64_t gate_epoch_now(uint64_t epoch_ns)
 {
 	return epoch_ns ? coarse_ns() / epoch_ns : 0;

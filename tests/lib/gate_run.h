@@ -76,6 +76,16 @@ int gate_run_xdp(const struct gate *g, const uint8_t *in, uint32_t meta_len,
 int gate_run_tc(const struct gate *g, const uint8_t *frame, uint32_t len,
 		int *verdict);
 
+/*
+ * gate_run_xdp() for a multi-buffer frame: the kernel puts the first
+ * @linear bytes of the frame in the linear part and the rest in fragments
+ * (Linux >= 6.18 for a linear part shorter than a page); no metadata.
+ * -EINVAL where the kernel cannot build it.
+ */
+int gate_run_xdp_linear(const struct gate *g, const uint8_t *in, uint32_t len,
+			uint32_t linear, uint8_t *out, uint32_t out_size,
+			struct gate_xdp_out *r);
+
 /* The epoch the gate is in now, by its clock (0 if unconfigured). */
 uint64_t gate_epoch_now(uint64_t epoch_ns);
 

@@ -5,8 +5,8 @@
 #
 #   client ns  $CDEV 10.77.0.1 fd77::1  <-- veth -->  $SDEV 10.77.0.2 fd77::2  server ns
 #
-# Commands run in a namespace through nsenter, not `ip netns exec`, which
-# would remount /sys and hide the gate's pins under /sys/fs/bpf.
+# Commands run in a namespace through nsenter, which keeps the host's mount
+# namespace; sgate under `ip netns exec` is tests/e2e/test_netns_exec.sh's.
 
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${BUILD:-$TOP/build}

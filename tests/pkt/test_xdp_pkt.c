@@ -1067,6 +1067,169 @@ static void test_syn_tsval_offset(void **state)
 }
 
 /* Before the agent has written a configuration: passed, and counted. */
+/*
+ * Multi-buffer frames, as a jumbo MTU brings them to the frags-aware program:
+ * the kernel's test run puts the first @linear bytes in the linear part and
+ * the rest in fragments.
+ */
+enum { JUMBO_PAYLOAD = 8000, JUMBO_FRAME = 9100, JUMBO_LINEAR = 1024 };
+
+static uint8_t jumbo_in[JUMBO_FRAME], jumbo_out[JUMBO_FRAME + 64];
+
+/* run_xdp() for a multi-buffer frame; r->out holds its first bytes. */
+static void run_xdp_linear(const uint8_t *in, size_t len, size_t linear,
+			   struct run *r)
+{
+	struct gate_xdp_out o;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = gate_run_xdp_linear(&gate, in, (uint32_t)len, (uint32_t)linear,
+				  jumbo_out, sizeof(jumbo_out), &o);
+	if (err == -EINVAL)
+		fail_msg("the kernel builds no multi-buffer test frame with a "
+			 "linear part of %zu bytes (Linux >= 6.18 does)",
+			 linear);
+	assert_int_equal(err, 0);
+	r->verdict = o.verdict;
+	assert_true(o.meta_len <= o.size_out);
+	r->len = o.size_out - o.meta_len;
+	memcpy(r->out, jumbo_out + o.meta_len,
+	       r->len < sizeof(r->out) ? r->len : sizeof(r->out));
+	if (o.meta_len == sizeof(struct sgate_meta)) {
+		memcpy(&r->meta, jumbo_out, sizeof(r->meta));
+		r->has_meta = 1;
+	}
+}
+
+static void multi_buffer_syn(int ipv6)
+{
+	uint64_t before = counter(SGATE_STAT_SYN_ANSWERED);
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+	uint64_t epoch;
+
+	pkt_with(&s, ipv6, linux_opts, sizeof(linux_opts));
+	s.paylen = JUMBO_PAYLOAD;
+	len = pkt_build(&s, jumbo_in);
+	epoch = settled_epoch();
+	run_xdp_linear(jumbo_in, len, JUMBO_LINEAR, &r);
+	/* Cut to the reply, fragments and all. */
+	check_synack(&r, &s, 20,
+		     expected_cookie(&s, epoch, OPTBITS(ipv6 ? 2 : 3, 1, 0, 3),
+				     1),
+		     0);
+	assert_int_equal(counter(SGATE_STAT_SYN_ANSWERED), before + 1);
+}
+
+static void test_multi_buffer_syn(void **state)
+{
+	(void)state;
+	multi_buffer_syn(0);
+	multi_buffer_syn(1);
+}
+
+/* A final ACK with a jumbo segment of data: its lengths span the fragments. */
+static void multi_buffer_ack(int ipv6)
+{
+	uint64_t before = counter(SGATE_STAT_COOKIE_VALID);
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	settled_epoch();
+	final_ack(ipv6, 1, frame, &s);
+	s.paylen = JUMBO_PAYLOAD;
+	len = pkt_build(&s, jumbo_in);
+	run_xdp_linear(jumbo_in, len, JUMBO_LINEAR, &r);
+	assert_int_equal(r.verdict, XDP_PASS);
+	assert_int_equal(r.len, len);
+	assert_memory_equal(jumbo_out + sizeof(struct sgate_meta), jumbo_in,
+			    len);
+	assert_int_equal(counter(SGATE_STAT_COOKIE_VALID), before + 1);
+	assert_true(r.has_meta);
+	assert_int_equal(r.meta.magic, SGATE_META_MAGIC);
+	assert_int_equal(r.meta.tsval, 0x01020305);
+}
+
+static void test_multi_buffer_ack(void **state)
+{
+	(void)state;
+	multi_buffer_ack(0);
+	multi_buffer_ack(1);
+}
+
+/* A multi-buffer SYN cut @linear bytes in: @verdict, counted under @stat. */
+static void expect_split(struct pkt_spec *s, size_t linear, int verdict,
+			 enum sgate_stat stat)
+{
+	uint64_t before[SGATE_STAT_MAX];
+	struct run r;
+	size_t len;
+
+	s->paylen = JUMBO_PAYLOAD;
+	len = pkt_build(s, jumbo_in);
+	assert_int_equal(gate_read_stats(&gate, before), 0);
+	run_xdp_linear(jumbo_in, len, linear, &r);
+	assert_int_equal(r.verdict, verdict);
+	assert_string_equal(moved(before), sgate_stat_name(stat));
+	assert_int_equal(counter(stat), before[stat] + 1);
+	if (verdict == XDP_PASS) {
+		assert_int_equal(r.len, len);
+		assert_memory_equal(jumbo_out, jumbo_in, len);
+	}
+}
+
+/*
+ * Headers that run past the linear part: the parser reads that part alone,
+ * so a frame that may be TCP to a protected port of this host is dropped,
+ * and one that the linear part shows is not ours passes.
+ */
+static void test_multi_buffer_split_headers(void **state)
+{
+	const size_t l3 = 14, l4v4 = l3 + 20, l4v6 = l3 + 40;
+	const struct {
+		int ipv6;
+		size_t linear;	/* where the linear part ends */
+	} cuts[] = {
+		{ 0, l3 + 10 },		/* inside the IPv4 header */
+		{ 1, l3 + 30 },		/* inside the IPv6 header */
+		{ 0, l4v4 + 2 },	/* inside the ports */
+		{ 1, l4v6 + 2 },
+		{ 0, l4v4 + 10 },	/* inside the TCP header */
+		{ 1, l4v6 + 19 },
+		{ 0, l4v4 + 24 },	/* inside the options */
+		{ 1, l4v6 + 39 },
+	};
+	struct pkt_spec s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		pkt_with(&s, cuts[i].ipv6, linux_opts, sizeof(linux_opts));
+		expect_split(&s, cuts[i].linear, XDP_DROP,
+			     SGATE_STAT_DROP_SPLIT_HEADERS);
+		/* Sent to another MAC address: not ours, wherever it is cut. */
+		pkt_with(&s, cuts[i].ipv6, linux_opts, sizeof(linux_opts));
+		s.dmac[5] = 0x42;
+		expect_split(&s, cuts[i].linear, XDP_PASS,
+			     SGATE_STAT_PASS_NOT_LOCAL);
+	}
+	/* Cut inside the Ethernet header: not even the MAC address to judge. */
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	s.dmac[5] = 0x42;
+	expect_split(&s, 10, XDP_DROP, SGATE_STAT_DROP_SPLIT_HEADERS);
+	/* Headers whole in the linear part: judged as ever. */
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	s.dport = 22;
+	expect_split(&s, l4v4 + 40, XDP_PASS, SGATE_STAT_PASS_NOT_PROTECTED);
+	pkt_with(&s, 0, linux_opts, sizeof(linux_opts));
+	s.flags = TF_SYN | TF_RST;
+	expect_split(&s, l4v4 + 40, XDP_DROP, SGATE_STAT_DROP_MALFORMED);
+}
+
 static void test_unconfigured_counted(void **state)
 {
 	uint8_t frame[PKT_MAX];
@@ -1116,6 +1279,9 @@ int main(void)
 		cmocka_unit_test(test_three_vlan_tags),
 		cmocka_unit_test(test_syn_tsval_offset),
 		cmocka_unit_test(test_unconfigured_counted),
+		cmocka_unit_test(test_multi_buffer_syn),
+		cmocka_unit_test(test_multi_buffer_ack),
+		cmocka_unit_test(test_multi_buffer_split_headers),
 	};
 
 	if (geteuid() != 0) {

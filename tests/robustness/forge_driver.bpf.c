@@ -32,7 +32,8 @@ static __always_inline void put_be32(__u8 *p, __u32 v)
 	p[3] = v;
 }
 
-SEC("xdp")
+/* Frags-aware like the gate: a program array holds programs of one kind. */
+SEC("xdp.frags")
 int forge(struct xdp_md *ctx)
 {
 	void *data, *end, *meta;

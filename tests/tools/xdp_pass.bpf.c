@@ -13,4 +13,11 @@ int xdp_pass(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* The same for a jumbo MTU, where veth takes only a frags-aware program. */
+SEC("xdp.frags")
+int xdp_pass_frags(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
 char LICENSE[] SEC("license") = "GPL";

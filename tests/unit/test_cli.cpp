@@ -122,7 +122,7 @@ void test_cli_attach(void **)
 	// Defaults; the device may come after the options.
 	inv = parse({"attach", "--ports", "80", "eth1"});
 	assert_string_equal(inv.device->c_str(), "eth1");
-	assert_int_equal(static_cast<int>(inv.xdp_mode), static_cast<int>(XdpMode::native));
+	assert_int_equal(static_cast<int>(inv.xdp_mode), static_cast<int>(XdpMode::automatic));
 	assert_false(inv.mss.has_value());
 	// No --key-period: module mode then keeps the module's epoch length.
 	assert_false(inv.key_period.has_value());
@@ -131,6 +131,26 @@ void test_cli_attach(void **)
 	// After "--", a name that looks like an option is a device.
 	inv = parse({"attach", "--ports", "80", "--", "-odd"});
 	assert_string_equal(inv.device->c_str(), "-odd");
+}
+
+void test_cli_xdp_mode(void **)
+{
+	// auto is the default, and may be asked for by name.
+	assert_int_equal(static_cast<int>(parse({"attach", "eth0", "--ports", "80"}).xdp_mode),
+	                 static_cast<int>(XdpMode::automatic));
+	const struct {
+		const char *word;
+		XdpMode mode;
+	} modes[] = {{"auto", XdpMode::automatic},
+	             {"native", XdpMode::native},
+	             {"generic", XdpMode::generic}};
+	for (const auto &m : modes) {
+		Invocation inv = parse({"attach", "eth0", "--ports", "80", "--xdp-mode", m.word});
+		assert_int_equal(static_cast<int>(inv.xdp_mode), static_cast<int>(m.mode));
+		assert_string_equal(xdp_mode_name(m.mode), m.word);
+	}
+	expect_usage({"attach", "eth0", "--ports", "80", "--xdp-mode", "Auto"});
+	expect_usage({"attach", "eth0", "--ports", "80", "--xdp-mode", ""});
 }
 
 void test_cli_run(void **)
@@ -297,6 +317,7 @@ int main(void)
 	        cmocka_unit_test(test_port_list_malformed),
 	        cmocka_unit_test(test_port_list_format),
 	        cmocka_unit_test(test_cli_attach),
+	        cmocka_unit_test(test_cli_xdp_mode),
 	        cmocka_unit_test(test_cli_attach_errors),
 	        cmocka_unit_test(test_cli_run),
 	        cmocka_unit_test(test_cli_stats_prometheus),

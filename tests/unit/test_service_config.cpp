@@ -80,6 +80,10 @@ void test_defaults(void **)
 	assert_false(c.metrics_listen.has_value());
 	assert_false(c.detach_on_stop); // the gates outlive the daemon
 	assert_int_equal(static_cast<int>(c.devices[0].xdp_mode),
+	                 static_cast<int>(XdpMode::automatic)); // as sgate attach
+	assert_int_equal(static_cast<int>(parse("xdp_mode = \"native\"\n[device.a]\nports = [1]\n")
+	                                          .devices[0]
+	                                          .xdp_mode),
 	                 static_cast<int>(XdpMode::native));
 
 	// No device at all is valid: the daemon then guards nothing yet.
@@ -103,7 +107,7 @@ void test_semantic_errors(void **)
 	expect_error("key_period = 0\n", 1, 14, "out of range");
 	expect_error("key_period = \"30\"\n", 1, 14, "whole number");
 	expect_error("key_mode = \"kernel\"\n", 1, 12, "\"auto\", \"map\" or \"module\"");
-	expect_error("xdp_mode = \"fast\"\n", 1, 12, "\"native\" or \"generic\"");
+	expect_error("xdp_mode = \"fast\"\n", 1, 12, "\"auto\", \"native\" or \"generic\"");
 	expect_error("detach_on_stop = \"yes\"\n", 1, 18, "true or false");
 	expect_error("metrics_listen = \"9753\"\n", 1, 18, "HOST:PORT");
 	expect_error("metrics_listen = \"localhost:0\"\n", 1, 18, "HOST:PORT");
