@@ -24,6 +24,7 @@ constexpr std::array kCommands = {
         CommandSpec{Command::rotate, "rotate", true, false},
         CommandSpec{Command::stats, "stats", true, false},
         CommandSpec{Command::keys, "keys", true, false},
+        CommandSpec{Command::run, "run", false, false},
 };
 
 const CommandSpec *find_command(std::string_view name)
@@ -157,6 +158,17 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 		} else if (json_allowed && opt.name == "--json") {
 			refuse_value(opt);
 			inv.json = true;
+		} else if (stats && opt.name == "--prometheus") {
+			refuse_value(opt);
+			inv.prometheus = true;
+		} else if (spec.command == Command::run && opt.name == "--config") {
+			const std::string_view path = in.value_of(opt);
+			if (path.empty())
+				throw Failure(Exit::usage, "--config needs a file");
+			inv.config_path = std::string(path);
+		} else if (spec.command == Command::run && opt.name == "--check-config") {
+			refuse_value(opt);
+			inv.check_config = true;
 		} else if (stats && opt.name == "--watch") {
 			inv.watch_seconds = static_cast<unsigned>(
 			        parse_number_in(in.value_of(opt), 1, kMaxWatchSeconds, "--watch"));
@@ -167,6 +179,9 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 	}
 	if (spec.device_required && !inv.device)
 		throw Failure(Exit::usage, std::string(spec.name) + " needs a device");
+	if (inv.prometheus && (inv.json || inv.watch_seconds))
+		throw Failure(Exit::usage, "--prometheus prints the metrics once: it goes with "
+		                           "neither --json nor --watch");
 	if (spec.command == Command::attach && !saw_ports)
 		throw Failure(Exit::usage, "attach needs --ports, e.g. --ports 80,443");
 }

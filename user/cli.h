@@ -44,7 +44,7 @@ std::string format_port_list(const PortBitmap &ports);
 
 /* --- the command line ------------------------------------------------- */
 
-enum class Command { none, attach, detach, status, rotate, stats, keys };
+enum class Command { none, attach, detach, status, rotate, stats, keys, run };
 // automatic: native where the device's driver has XDP, else generic.
 enum class XdpMode { automatic, native, generic };
 
@@ -66,6 +66,11 @@ struct Invocation {
 	// stats, keys
 	bool json = false;
 	std::optional<unsigned> watch_seconds;
+	bool prometheus = false; // stats
+
+	// run
+	std::optional<std::string> config_path;
+	bool check_config = false;
 };
 
 // Limits of the options, shared with the help text.

@@ -272,6 +272,10 @@ void run_attach(const Invocation &inv)
 	prepare_pin_root(root);
 	UniqueFd lock = lock_pin_root(root);
 	note_stale_removed(remove_stale_namespaces(root));
+	// Once more under the lock: until this attach pins a gate there, the
+	// namespace's directory is empty, and an attach or status run in
+	// another namespace may have removed it as stale before the lock.
+	prepare_pin_root(root);
 	UniqueFd tc_link, xdp_link; // declared before the rollback, which uses them
 	std::vector<UniqueFd> vlan_tc_links;
 	Rollback rollback;

@@ -12,6 +12,7 @@
 #include "exit_status.h"
 #include "gate.h"
 #include "gate_pins.h"
+#include "gate_rotation.h"
 #include "host.h"
 #include "keys.h"
 #include "module.h"
@@ -56,6 +57,8 @@ std::uint64_t settled_epoch(std::uint64_t epoch_ns, std::uint64_t &now_ns)
 		sleep_ns(static_cast<long>(delay));
 	}
 }
+
+} // namespace
 
 // Publishes the ring sgate_keyring_rotate() gives for the epoch in which the
 // flip of the key selector takes effect, however long any step stalls.  The
@@ -118,6 +121,8 @@ void rotate_gate(PinnedGate &gate)
 	            static_cast<unsigned long long>(takeover), takes_over > 0 ? takes_over : 0.0,
 	            old_until);
 }
+
+namespace {
 
 std::string join(const std::vector<std::string> &names)
 {

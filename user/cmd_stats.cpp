@@ -15,6 +15,8 @@
 #include "gate_pins.h"
 #include "host.h"
 #include "keys.h"
+#include "metrics.h"
+#include "metrics_sample.h"
 #include "module.h"
 #include "output.h"
 
@@ -139,6 +141,10 @@ void run_stats(const Invocation &inv)
 	const std::string root = pin_root(inv.pin_root);
 	Sources gates;
 	gates.gates = open_gates(root, inv.device, "no counters");
+	if (inv.prometheus) {
+		std::fputs(prometheus_text(sample_gate_metrics(gates.gates)).c_str(), stdout);
+		return;
+	}
 	for (const auto &gate : gates.gates)
 		if (gate.mode == KeyMode::module && !gates.module)
 			gates.module = std::make_unique<ModuleClient>();

@@ -11,5 +11,6 @@ void run_status(const Invocation &inv);
 void run_rotate(const Invocation &inv);
 void run_stats(const Invocation &inv);
 void run_keys(const Invocation &inv);
+void run_service(const Invocation &inv);
 
 } // namespace sgate

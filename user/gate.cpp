@@ -205,6 +205,14 @@ sgate_config PinnedGate::config() const
 	return cfg;
 }
 
+void PinnedGate::write_config(const sgate_config &cfg)
+{
+	__u32 zero = 0;
+	if (bpf_map_update_elem(config_.get(), &zero, &cfg, BPF_ANY))
+		throw Failure(Exit::failure,
+		              "cannot write the config of " + device_ + ": " + errno_text(errno));
+}
+
 __u32 PinnedGate::key_selector() const
 {
 	__u32 zero = 0, sel = 0;

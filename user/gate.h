@@ -28,6 +28,10 @@ public:
 	const std::string &device() const { return device_; }
 
 	sgate_config config() const;
+	// One update of the array map's only entry: a program running
+	// meanwhile reads each field either old or new, so a change of the
+	// port bitmap alone is safe while the gate runs.
+	void write_config(const sgate_config &cfg);
 	__u32 key_selector() const;
 	void read_keyring(__u32 slot, sgate_keyring &ring) const;
 	void write_keyring(__u32 slot, const sgate_keyring &ring);

@@ -57,6 +57,8 @@ Commands:
   rotate [DEV]              replace the cookie key (all gates if no DEV)
   stats [DEV]               show the gate's counters (--json, --watch N)
   keys [DEV]                list the cookie keys, never their bytes (--json)
+  run [--config FILE]       the service: guard the devices a config file
+                            names, rotate keys, serve metrics (systemd)
 
 Key modes: with sgate.ko loaded when a gate is attached, the module holds
 the keys and makes and checks every cookie ("module" mode); otherwise the
@@ -180,7 +182,7 @@ Example:
 
 std::string stats_text()
 {
-	return R"(Usage: sgate stats [DEV] [--json] [--watch SECS]
+	return R"(Usage: sgate stats [DEV] [--json | --prometheus] [--watch SECS]
 
 Show the counters of DEV's gate, or of every gate in this network namespace,
 summed over all CPUs: every packet is counted once by the XDP program and
@@ -198,6 +200,9 @@ Options:
 	       std::to_string(kMaxWatchSeconds) + R"() with per-second rates
                   until interrupted (Ctrl-C); with --json, one object per
                   line each time
+  --prometheus    print once what sgate run serves on its metrics endpoint:
+                  the Prometheus text format, every counter with labels
+                  device, netns and key_mode (Documentation/service.md)
   (default: print once, as a table)
 
 Example:
@@ -228,6 +233,33 @@ Example:
   sgate keys eth0 --json
 )";
 
+const char kRun[] = R"(Usage: sgate run [--config FILE] [--check-config]
+
+The service, in the foreground (systemd Type=notify): guard every device
+the config file names, as 'sgate attach' would, or adopt the gate already
+pinned there, changing what differs from the config (the ports in place,
+so no handshake in flight is lost; anything else by attaching anew); then
+tell systemd READY=1, rotate map-mode keys every key period (sgate.ko
+rotates module-mode keys itself) and serve Prometheus metrics on
+metrics_listen.  The log goes to stderr, or with fields to the journal.
+
+Signals:
+  SIGHUP   read the config again and apply the difference: ports changed
+           in place, devices added attached, devices removed detached.  A
+           config with an error is refused, logged, and the old one kept.
+  SIGTERM  stop; the gates stay attached and keep guarding (unless
+           detach_on_stop = true), so a restart drops no connection.
+
+Options:
+  --config FILE    the config file (TOML); default /etc/sgate/sgate.conf.
+                   sgate.conf(5) and Documentation/service.md describe it.
+  --check-config   only check the file, naming the line and column of any
+                   error; needs no root
+
+Example:
+  sgate run --check-config --config /etc/sgate/sgate.conf
+)";
+
 std::string command_text(Command command)
 {
 	switch (command) {
@@ -243,6 +275,8 @@ std::string command_text(Command command)
 		return stats_text();
 	case Command::keys:
 		return kKeys;
+	case Command::run:
+		return kRun;
 	case Command::none:
 		break;
 	}

@@ -90,4 +90,9 @@ void rotate_keyring(const sgate_keyring &old, const sgate_siphash_key &new_key, 
 	sgate_keyring_rotate(&old, &new_key, now, &out);
 }
 
+bool map_rotation_due(const sgate_keyring &ring, std::uint64_t epoch)
+{
+	return !master_in_use(ring.m[0]) || ring.m[0].first_epoch <= epoch;
+}
+
 } // namespace sgate

@@ -89,4 +89,10 @@ std::uint64_t rotation_delay_ns(std::uint64_t now_ns, std::uint64_t epoch_ns);
 void rotate_keyring(const sgate_keyring &old, const sgate_siphash_key &new_key, std::uint64_t now,
                     sgate_keyring &out);
 
+// sgate run's schedule in map mode: a new key once the newest key in @ring
+// signs (at @epoch or before), so each key signs for one epoch, as sgate.ko's
+// timer rotates in module mode.  Read from the ring alone, so a restarted
+// daemon keeps the schedule.
+bool map_rotation_due(const sgate_keyring &ring, std::uint64_t epoch);
+
 } // namespace sgate

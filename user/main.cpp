@@ -27,6 +27,8 @@ void run(const sgate::Invocation &inv)
 		return sgate::run_stats(inv);
 	case Command::keys:
 		return sgate::run_keys(inv);
+	case Command::run:
+		return sgate::run_service(inv);
 	case Command::none:
 		break;
 	}

@@ -39,11 +39,16 @@ wait_links_dead() {
 	return 1
 }
 
+NS_D=sgNd$$ NS_E=sgNe$$ RACE_ROOT=/sys/fs/bpf/sgate-race$$
 cleanup() {
 	for ns in "$NS_A" "$NS_B" "$NS_C"; do
 		in_ns "$ns" "$SGATE" detach "$DEV" >/dev/null 2>&1
 		ip netns del "$ns" 2>/dev/null
 	done
+	in_ns "$NS_D" "$SGATE" --pin-root "$RACE_ROOT" detach "$DEV" >/dev/null 2>&1
+	ip netns del "$NS_D" 2>/dev/null
+	ip netns del "$NS_E" 2>/dev/null
+	rmdir "$RACE_ROOT"/* "$RACE_ROOT" 2>/dev/null
 	rm -rf "$LOG"
 }
 trap cleanup EXIT
@@ -100,6 +105,27 @@ in_ns "$NS_B" "$SGATE" status >"$LOG/status.out" 2>&1
 verdict "$([ -d "$foreign" ]; echo $?)" "status leaves alone a directory that holds more than gate pins" \
 	"$(cat "$LOG/status.out")"
 rm -rf "/sys/fs/bpf/sgate/9$$$$"
+
+# 5. An attach held between making its namespace's directory and taking the
+# pin root's lock (build/stopat, at its first flock) while a status run in
+# another namespace, holding the lock, removes that directory: empty, it
+# belongs to no live gate.  The attach must still guard its device.
+SYS_FLOCK=$(python3 -c 'import platform; print({"x86_64": 73, "aarch64": 32}.get(platform.machine(), ""))')
+if [ ! -x "$BUILD/stopat" ] || [ -z "$SYS_FLOCK" ]; then
+	ok "attach survives a status run removing its fresh namespace directory # SKIP needs build/stopat on x86_64 or arm64"
+else
+	ns_with_device "$NS_D" && ip netns add "$NS_E"
+	in_ns "$NS_D" "$BUILD/stopat" "$SYS_FLOCK" 1 1500 -- "$SGATE" --pin-root "$RACE_ROOT" attach "$DEV" \
+		--ports 8080 --xdp-mode generic >"$LOG/race.out" 2>&1 &
+	race_pid=$!
+	for i in $(seq 50); do grep -q "^stalled at" "$LOG/race.out" && break; sleep 0.1; done
+	in_ns "$NS_E" "$SGATE" --pin-root "$RACE_ROOT" status >"$LOG/race-status.out" 2>&1
+	wait "$race_pid"
+	rc=$?
+	verdict "$([ $rc = 0 ] && in_ns "$NS_D" "$SGATE" --pin-root "$RACE_ROOT" status | grep -q "^$DEV\$"; echo $?)" \
+		"attach survives a status run removing its fresh namespace directory" \
+		"attach exit $rc: $(cat "$LOG/race.out")" "$(cat "$LOG/race-status.out")"
+fi
 
 echo "1..$n"
 echo "netns pins: $pass passed, $fail failed"

@@ -153,6 +153,39 @@ void test_cli_xdp_mode(void **)
 	expect_usage({"attach", "eth0", "--ports", "80", "--xdp-mode", ""});
 }
 
+void test_cli_run(void **)
+{
+	Invocation inv = parse({"run"});
+	assert_int_equal(static_cast<int>(inv.command), static_cast<int>(Command::run));
+	assert_false(inv.config_path.has_value());
+	assert_false(inv.check_config);
+	inv = parse({"run", "--config", "/tmp/x.conf", "--check-config"});
+	assert_string_equal(inv.config_path->c_str(), "/tmp/x.conf");
+	assert_true(inv.check_config);
+	inv = parse({"--pin-root", "/tmp/p", "run", "--config=/tmp/y.conf"});
+	assert_string_equal(inv.config_path->c_str(), "/tmp/y.conf");
+	assert_string_equal(inv.pin_root->c_str(), "/tmp/p");
+	assert_true(parse({"run", "--help"}).help);
+	assert_non_null(std::strstr(help_text(Command::run).c_str(), "SIGHUP"));
+
+	expect_usage({"run", "eth0"});               // no device: the config names them
+	expect_usage({"run", "--config"});           // no value
+	expect_usage({"run", "--config", ""});       // empty
+	expect_usage({"run", "--check-config=yes"}); // takes no value
+	expect_usage({"run", "--ports", "80"});      // an attach option
+	expect_usage({"attach", "eth0", "--ports", "80", "--config", "x"}); // a run option
+}
+
+void test_cli_stats_prometheus(void **)
+{
+	Invocation inv = parse({"stats", "eth0", "--prometheus"});
+	assert_true(inv.prometheus);
+	assert_false(parse({"stats"}).prometheus);
+	expect_usage({"stats", "--prometheus", "--json"});
+	expect_usage({"stats", "--prometheus", "--watch", "1"});
+	expect_usage({"keys", "--prometheus"});
+}
+
 void test_cli_attach_errors(void **)
 {
 	expect_usage({"attach", "eth0"});                 // no --ports
@@ -286,6 +319,8 @@ int main(void)
 	        cmocka_unit_test(test_cli_attach),
 	        cmocka_unit_test(test_cli_xdp_mode),
 	        cmocka_unit_test(test_cli_attach_errors),
+	        cmocka_unit_test(test_cli_run),
+	        cmocka_unit_test(test_cli_stats_prometheus),
 	        cmocka_unit_test(test_cli_other_commands),
 	        cmocka_unit_test(test_cli_global),
 	        cmocka_unit_test(test_help_texts),

@@ -205,6 +205,25 @@ void test_rotate_invariants_random(void **)
 	}
 }
 
+void test_map_rotation_schedule(void **)
+{
+	sgate_keyring initial, rotated, again;
+	initial_keyring(key_of(1), initial);
+	// A fresh gate's key has signed since epoch 0: due at once.
+	assert_true(map_rotation_due(initial, 0));
+	assert_true(map_rotation_due(initial, 100));
+	// After a rotation at 100 the new key is pending until 101: not due
+	// again within epoch 100, due once it signs.
+	rotate_keyring(initial, key_of(2), 100, rotated);
+	assert_false(map_rotation_due(rotated, 100));
+	assert_true(map_rotation_due(rotated, 101));
+	// A ring with no key for now gets one that signs at once; the next
+	// rotation then waits for a key that signs from the next epoch.
+	rotate_keyring(empty_keyring(), key_of(3), 200, again);
+	assert_true(map_rotation_due(again, 200));
+	assert_true(map_rotation_due(empty_keyring(), 5));
+}
+
 void test_wipe(void **)
 {
 	sgate_keyring ring;
@@ -285,6 +304,7 @@ int main(void)
 	        cmocka_unit_test(test_rotate_without_current_key),
 	        cmocka_unit_test(test_rotate_at_epoch_zero),
 	        cmocka_unit_test(test_rotate_invariants_random),
+	        cmocka_unit_test(test_map_rotation_schedule),
 	        cmocka_unit_test(test_wipe),
 	        cmocka_unit_test(test_key_mode_selection),
 	};
