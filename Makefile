@@ -17,6 +17,10 @@ CXXFLAGS   ?= -O2 -g
 CXXFLAGS   += -std=c++20 -Wall -Wextra -Werror -Iinclude -I$(BUILD)
 LIBBPF     := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 
+# The version of the agent and the packages: written only in VERSION.
+VERSION    := $(shell cat VERSION)
+CXXFLAGS   += -DSGATE_VERSION='"$(VERSION)"'
+
 BPF_OBJS   := $(BUILD)/sgate.bpf.o
 SKELS      := $(BUILD)/sgate.skel.h
 
