@@ -61,6 +61,7 @@ include user/Makefile.inc
 include tests/Makefile.inc
 include selftests/selftests.mk
 include man/man.mk
+include install.mk
 
 deps:
 	@missing=""; for p in $(DEB_PKGS) $(DEB_PKGS_VM) $(DEB_PKGS_BENCH); do \
