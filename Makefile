@@ -28,7 +28,9 @@ SKELS      := $(BUILD)/sgate.skel.h
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	    gcc g++ make libcmocka-dev libsodium-dev iproute2 ethtool \
 	    iptables python3 python3-scapy gcc-multilib libnl-genl-3-dev \
-	    libnl-route-3-dev scdoc dkms
+	    libnl-route-3-dev
+# The man pages (scdoc), the DKMS build, make deb and the check of its packages.
+DEB_PKGS += scdoc dkms dpkg-dev debhelper dh-dkms lintian
 # sgate.ko and the VM that runs its selftests (this host's kernel has no
 # modules): Debian's 6.12 kernel, its headers, pahole for module BTF, QEMU.
 DEB_PKGS_VM := linux-image-6.12-amd64 linux-headers-6.12-amd64 dwarves \
@@ -63,6 +65,7 @@ include selftests/selftests.mk
 include man/man.mk
 include install.mk
 include kmod/dkms.mk
+include debian/deb.mk
 
 deps:
 	@missing=""; for p in $(DEB_PKGS) $(DEB_PKGS_VM) $(DEB_PKGS_BENCH); do \
