@@ -14,9 +14,11 @@ INSTALL     ?= install
 CONF_FILE   := $(SYSCONFDIR)/sgate/sgate.conf
 
 # The unit runs the agent where this install put it, and reads the
-# configuration from where this install put that: the Exec lines' sgate and
-# every /etc/sgate/ are rewritten (a line's leading -@:+! prefixes kept).
-UNIT_EDIT := -e 's,^\(Exec[A-Za-z]*=[-@:+!]*\)[^ ]*/sgate\( \|$$\),\1$(SBINDIR)/sgate\2,' \
+# configuration from where this install put that: the Exec lines' sgate
+# (a path ending in /sgate, or the bare name; a line's leading -@:+!
+# prefixes kept) and every /etc/sgate/ are rewritten.
+UNIT_SRC  := service/sgate.service
+UNIT_EDIT := -e 's,^\(Exec[A-Za-z]*=[-@:+!]*\)\([^ ]*/\)\?sgate\( \|$$\),\1$(SBINDIR)/sgate\3,' \
 	     -e 's,/etc/sgate/,$(SYSCONFDIR)/sgate/,g'
 
 .PHONY: install uninstall
@@ -25,9 +27,9 @@ install: all man
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/sgate \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
 	$(INSTALL) -m 0755 $(BUILD)/sgate $(DESTDIR)$(SBINDIR)/sgate
-	sed $(UNIT_EDIT) service/sgate.service > $(DESTDIR)$(UNITDIR)/sgate.service.tmp
-	@grep -q '^ExecStart=.*$(SBINDIR)/sgate ' $(DESTDIR)$(UNITDIR)/sgate.service.tmp || \
-		{ echo "error: service/sgate.service has no ExecStart running .../sgate: cannot point it at $(SBINDIR)/sgate" >&2; \
+	sed $(UNIT_EDIT) $(UNIT_SRC) > $(DESTDIR)$(UNITDIR)/sgate.service.tmp
+	@grep -q '^ExecStart=[-@:+!]*$(SBINDIR)/sgate\( \|$$\)' $(DESTDIR)$(UNITDIR)/sgate.service.tmp || \
+		{ echo "error: $(UNIT_SRC) has no ExecStart running .../sgate: cannot point it at $(SBINDIR)/sgate" >&2; \
 		  rm -f $(DESTDIR)$(UNITDIR)/sgate.service.tmp; exit 1; }
 	chmod 0644 $(DESTDIR)$(UNITDIR)/sgate.service.tmp
 	mv $(DESTDIR)$(UNITDIR)/sgate.service.tmp $(DESTDIR)$(UNITDIR)/sgate.service

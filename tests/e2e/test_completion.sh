@@ -57,7 +57,7 @@ expect "a command's prefix" "attach" at
 expect "two commands share a prefix" "stats status" sta
 offers "global options before the command" "--pin-root --version --help" "--ports --json" --
 expect "attach DEV: the namespace's devices" "$devices" attach ""
-expect "a device's prefix" "$(ls /sys/class/net | grep '^l' | tr '\n' ' ')" attach l
+expect "a device's prefix" "$(cd /sys/class/net && echo l*)" attach l
 offers "attach's options" "--ports --xdp-mode --mss --key-period --pin-root" "--json --watch" attach lo --
 offers "after the device, options" "--ports --xdp-mode" "lo" attach lo ""
 expect "--xdp-mode's values" "native generic" attach lo --xdp-mode ""

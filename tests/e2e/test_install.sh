@@ -76,6 +76,33 @@ got=$(tree "$d")
 [ "$got" = "644 etc/sgate/sgate.conf" ] && grep -q "kept" "$tmp/log"
 verdict $? "uninstall removes all but the edited configuration, and says so" "left:" $got "$(cat "$tmp/log")"
 
+# However the unit names the agent, the installed unit runs the installed
+# one; other programs and the configuration's directory are placed too.
+cat >"$tmp/forms.service" <<'UNIT'
+[Service]
+ExecStartPre=-/usr/bin/sgate run --check-config --config /etc/sgate/sgate.conf
+ExecStart=sgate run --config /etc/sgate/sgate.conf
+ExecReload=/bin/kill -HUP $MAINPID
+ExecStopPost=/usr/lib/sgate/sgate-helper
+ExecStop=@/usr/sbin/sgate stop
+UNIT
+cat >"$tmp/forms.want" <<'UNIT'
+[Service]
+ExecStartPre=-/opt/sgate/sbin/sgate run --check-config --config /opt/etc/sgate/sgate.conf
+ExecStart=/opt/sgate/sbin/sgate run --config /opt/etc/sgate/sgate.conf
+ExecReload=/bin/kill -HUP $MAINPID
+ExecStopPost=/usr/lib/sgate/sgate-helper
+ExecStop=@/opt/sgate/sbin/sgate stop
+UNIT
+d=$tmp/forms
+inst "$d" PREFIX=/opt/sgate SYSCONFDIR=/opt/etc UNIT_SRC="$tmp/forms.service" install &&
+	diff -u "$tmp/forms.want" "$d/opt/sgate/lib/systemd/system/sgate.service" >"$tmp/diff"
+verdict $? "the unit's Exec lines: a path or a bare name become the installed agent" "$(cat "$tmp/log" "$tmp/diff")"
+
+printf '[Service]\nExecStart=/usr/bin/other-daemon\n' >"$tmp/other.service"
+! inst "$tmp/other" UNIT_SRC="$tmp/other.service" install && grep -q "no ExecStart running" "$tmp/log"
+verdict $? "a unit whose ExecStart runs no sgate is refused, naming the cause" "$(cat "$tmp/log")"
+
 d=$tmp/default
 inst "$d" install
 [ -x "$d/usr/local/sbin/sgate" ] &&
