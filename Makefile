@@ -30,7 +30,7 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	    iptables python3 python3-scapy gcc-multilib libnl-genl-3-dev \
 	    libnl-route-3-dev
 # The man pages (scdoc), the DKMS build, make deb and the check of its packages.
-DEB_PKGS += scdoc dkms dpkg-dev debhelper dh-dkms lintian
+DEB_PKGS += scdoc dkms dpkg-dev debhelper dh-dkms lintian debootstrap
 # sgate.ko and the VM that runs its selftests (this host's kernel has no
 # modules): Debian's 6.12 kernel, its headers, pahole for module BTF, QEMU.
 DEB_PKGS_VM := linux-image-6.12-amd64 linux-headers-6.12-amd64 dwarves \
