@@ -17,6 +17,10 @@ CXXFLAGS   ?= -O2 -g
 CXXFLAGS   += -std=c++20 -Wall -Wextra -Werror -Iinclude -I$(BUILD)
 LIBBPF     := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 
+# The version of the agent and the packages: written only in VERSION.
+VERSION    := $(shell cat VERSION)
+CXXFLAGS   += -DSGATE_VERSION='"$(VERSION)"'
+
 BPF_OBJS   := $(BUILD)/sgate.bpf.o
 SKELS      := $(BUILD)/sgate.skel.h
 
@@ -25,7 +29,9 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	    gcc g++ make libcmocka-dev libsodium-dev iproute2 ethtool \
 	    iptables python3 python3-scapy gcc-multilib libnl-genl-3-dev \
 	    libnl-route-3-dev nlohmann-json3-dev libsystemd-dev libtomlplusplus-dev \
-	    libcpp-httplib-dev prometheus scdoc
+	    libcpp-httplib-dev prometheus
+# The man pages (scdoc), the DKMS build, make deb and the check of its packages.
+DEB_PKGS += scdoc dkms dpkg-dev debhelper dh-dkms lintian debootstrap
 # sgate.ko and the VM that runs its selftests (this host's kernel has no
 # modules): Debian's 6.12 kernel, its headers, pahole for module BTF, QEMU.
 DEB_PKGS_VM := linux-image-6.12-amd64 linux-headers-6.12-amd64 dwarves \
@@ -57,6 +63,10 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 include user/Makefile.inc
 include tests/Makefile.inc
 include selftests/selftests.mk
+include man/man.mk
+include install.mk
+include kmod/dkms.mk
+include debian/deb.mk
 
 deps:
 	@missing=""; for p in $(DEB_PKGS) $(DEB_PKGS_VM) $(DEB_PKGS_BENCH); do \

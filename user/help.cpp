@@ -7,7 +7,12 @@ namespace sgate {
 
 namespace {
 
-constexpr const char *kVersion = "0.1.0";
+// The top-level VERSION file, passed by the Makefile, is the one place the
+// version is written: the packages take theirs from it too.
+#ifndef SGATE_VERSION
+#error "SGATE_VERSION is not defined: build with the top-level Makefile, which reads it from VERSION"
+#endif
+constexpr const char *kVersion = SGATE_VERSION;
 
 const char kExitStatuses[] = R"(
 Exit status:
