@@ -307,7 +307,7 @@ std::vector<std::string> feature_names(__u32 features)
 
 bool is_tc_counter(int stat)
 {
-	return stat >= SGATE_STAT_TC_PASS && stat < SGATE_STAT_MAX;
+	return stat >= SGATE_STAT_TC_PASS && stat <= SGATE_STAT_TC_ERR_OTHER;
 }
 
 std::string stats_table(const std::vector<GateCounters> &gates)
