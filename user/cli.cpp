@@ -108,7 +108,7 @@ XdpMode parse_xdp_mode(std::string_view text)
 void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &inv)
 {
 	std::vector<std::string_view> seen;
-	bool options_ended = false, saw_ports = false;
+	bool options_ended = false, saw_ports = false, saw_dtls_ports = false;
 
 	while (!in.done()) {
 		std::string_view arg = in.next();
@@ -143,6 +143,9 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 		} else if (attach && opt.name == "--ports") {
 			inv.ports = parse_port_list(in.value_of(opt));
 			saw_ports = true;
+		} else if (attach && opt.name == "--dtls-ports") {
+			inv.dtls_ports = parse_port_list(in.value_of(opt));
+			saw_dtls_ports = true;
 		} else if (attach && opt.name == "--xdp-mode") {
 			inv.xdp_mode = parse_xdp_mode(in.value_of(opt));
 		} else if (attach && opt.name == "--mss") {
@@ -165,8 +168,9 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 	}
 	if (spec.device_required && !inv.device)
 		throw Failure(Exit::usage, std::string(spec.name) + " needs a device");
-	if (spec.command == Command::attach && !saw_ports)
-		throw Failure(Exit::usage, "attach needs --ports, e.g. --ports 80,443");
+	if (spec.command == Command::attach && !saw_ports && !saw_dtls_ports)
+		throw Failure(Exit::usage, "attach needs --ports, --dtls-ports or both, e.g. "
+		                           "--ports 80,443");
 }
 
 // `sgate CMD ... --help` prints CMD's help even if the rest is wrong.

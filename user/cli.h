@@ -56,6 +56,7 @@ struct Invocation {
 
 	// attach
 	PortBitmap ports{};
+	PortBitmap dtls_ports{}; // UDP ports whose DTLS handshakes the gate answers
 	XdpMode xdp_mode = XdpMode::native;
 	std::optional<unsigned> mss;
 	// Unset: map mode uses SGATE_DEFAULT_EPOCH_SECONDS, module mode keeps

@@ -173,6 +173,11 @@ std::string config_text(const sgate_config &cfg)
 {
 	return sprint("  ports:        %s\n",
 	              format_port_list(PortBitmap(std::to_array(cfg.ports))).c_str()) +
+	       (cfg.dtls_enabled
+	                ? sprint("  dtls ports:   %s\n",
+	                         format_port_list(PortBitmap(std::to_array(cfg.dtls_ports)))
+	                                 .c_str())
+	                : std::string()) +
 	       sprint("  mss:          v4 %u, v6 %u\n", cfg.mss_v4, cfg.mss_v6) +
 	       sprint("  syn window:   %u, window scale %u\n", cfg.syn_window, cfg.rcv_wscale) +
 	       sprint("  features:     %s\n", features_text(cfg.features).c_str());
