@@ -32,6 +32,10 @@ enum {
 	DTLS_HT_HELLO_VERIFY_REQUEST = 3,
 	DTLS_VERSION_1_0 = 0xfeff,
 	DTLS_VERSION_1_2 = 0xfefd,
+	DTLS_EXT_SUPPORTED_VERSIONS = 43,
+	/* How far the walk for supported_versions goes (dtls13_only()). */
+	DTLS_EXT_WALK_MAX = 32,
+	DTLS_VERSIONS_MAX = 16,
 	/* client_version, random, session_id's length byte */
 	DTLS_HELLO_FIXED = 2 + SGATE_DTLS_RANDOM_LEN + 1,
 	/* server_version, cookie length, cookie */
@@ -177,6 +181,75 @@ static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
 	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
 	__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
 	return XDP_TX;
+}
+
+/*
+ * Does a supported_versions extension of @len bytes at @off offer DTLS
+ * 1.3 (or anything else) but neither 1.2 nor 1.0?  Its first
+ * DTLS_VERSIONS_MAX entries are read.
+ */
+static __always_inline int dtls_versions_13_only(struct xdp_md *ctx,
+						 __u32 off, __u32 len)
+{
+	__u32 i, n;
+	__u8 b[2];
+
+	if (len < 1 || bpf_xdp_load_bytes(ctx, off, b, 1))
+		return 0;
+	n = b[0];
+	if (n < 2 || n % 2 || n + 1 > len)
+		return 0;
+	for (i = 0; i < DTLS_VERSIONS_MAX && 2 * i < n; i++) {
+		__u16 v;
+
+		if (bpf_xdp_load_bytes(ctx, off + 1 + 2 * i, b, 2))
+			return 0;
+		v = (__u16)(b[0] << 8 | b[1]);
+		if (v == DTLS_VERSION_1_2 || v == DTLS_VERSION_1_0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Is the ClientHello whose cipher_suites start at @off and whose body ends
+ * at @end one that offers only DTLS 1.3 (RFC 9147: supported_versions
+ * without 1.2 or 1.0)?  A HelloVerifyRequest means nothing to it.  The walk
+ * reads the first DTLS_EXT_WALK_MAX extensions; a tail it cannot walk is not
+ * called 1.3-only, and the server judges it.  Global: checked once.
+ */
+__noinline int dtls13_only(struct xdp_md *ctx, __u32 off, __u32 end)
+{
+	__u32 i, ext_end, len;
+	__u8 b[4];
+
+	if (!ctx || off > 0xffff || end > 0xffff)
+		return 0;
+	/* cipher_suites, compression_methods, then the extensions' length */
+	if (off + 2 > end || bpf_xdp_load_bytes(ctx, off, b, 2))
+		return 0;
+	off += 2 + (b[0] << 8 | b[1]);
+	if (off + 1 > end || bpf_xdp_load_bytes(ctx, off, b, 1))
+		return 0;
+	off += 1 + b[0];
+	if (off + 2 > end || bpf_xdp_load_bytes(ctx, off, b, 2))
+		return 0;
+	ext_end = off + 2 + (b[0] << 8 | b[1]);
+	if (ext_end > end)
+		return 0;
+	off += 2;
+	for (i = 0; i < DTLS_EXT_WALK_MAX; i++) {
+		if (off + 4 > ext_end || off > 0xffff ||
+		    bpf_xdp_load_bytes(ctx, off, b, 4))
+			return 0;
+		len = (__u32)b[2] << 8 | b[3];
+		if (off + 4 + len > ext_end)
+			return 0;
+		if ((b[0] << 8 | b[1]) == DTLS_EXT_SUPPORTED_VERSIONS)
+			return dtls_versions_13_only(ctx, off + 4, len);
+		off += 4 + len;
+	}
+	return 0;
 }
 
 /* A UDP header the gate cannot read: judged as TCP's (parse_tcp()). */
@@ -336,6 +409,9 @@ __noinline int handle_dtls(struct xdp_md *ctx, struct pkt *p)
 			return dtls_verdict(SGATE_STAT_DTLS_COOKIE_VALID,
 					    XDP_PASS);
 	}
+	if (dtls13_only(ctx, body + DTLS_HELLO_FIXED + sid + 1 + clen,
+			body + mlen))
+		return dtls_verdict(SGATE_STAT_DTLS_DROP_V13_ONLY, XDP_DROP);
 
 	/* No cookie, or not a valid one: a new HelloVerifyRequest. */
 	data = (void *)(long)ctx->data;

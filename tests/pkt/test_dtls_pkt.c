@@ -72,6 +72,8 @@ struct hello {
 	uint8_t cookie_len;
 	uint8_t cookie[255];
 	size_t extensions;		/* bytes of an opaque extension block */
+	const uint8_t *ext;		/* or these extensions */
+	size_t ext_len;
 	int record_len_delta;
 };
 
@@ -122,7 +124,11 @@ static size_t hello_body(const struct hello *h, uint8_t *b)
 	b[n + 6] = 1;			/* one compression method: null */
 	b[n + 7] = 0;
 	n += 8;
-	if (h->extensions) {
+	if (h->ext) {
+		put16(b + n, (uint16_t)h->ext_len);
+		memcpy(b + n + 2, h->ext, h->ext_len);
+		n += 2 + h->ext_len;
+	} else if (h->extensions) {
 		put16(b + n, (uint16_t)h->extensions);
 		for (i = 0; i < h->extensions; i++)
 			b[n + 2 + i] = (uint8_t)(0x70 + i);
@@ -661,6 +667,46 @@ static void test_reply_never_larger(void **state)
 	}
 }
 
+/* supported_versions offering DTLS 1.3 alone, after two other extensions. */
+static const uint8_t ext_13_only[] = {
+	0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1d,	/* groups: x25519 */
+	0x00, 0x0d, 0x00, 0x04, 0x00, 0x02, 0x04, 0x03,	/* sigalgs */
+	0x00, 0x2b, 0x00, 0x03, 0x02, 0xfe, 0xfc,	/* versions: 1.3 */
+};
+
+static const uint8_t ext_13_and_12[] = {
+	0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1d,
+	0x00, 0x2b, 0x00, 0x05, 0x04, 0xfe, 0xfc, 0xfe, 0xfd,	/* 1.3, 1.2 */
+};
+
+static void test_dtls13_only_dropped(void **state)
+{
+	struct hello h;
+	struct run r;
+
+	(void)state;
+	settled_epoch();
+	hello_default(&h, 0);
+	h.ext = ext_13_only;
+	h.ext_len = sizeof(ext_13_only);
+	expect(&h, SGATE_STAT_DTLS_DROP_V13_ONLY, XDP_DROP, &r);
+	hello_default(&h, 1);
+	h.ext = ext_13_only;
+	h.ext_len = sizeof(ext_13_only);
+	expect(&h, SGATE_STAT_DTLS_DROP_V13_ONLY, XDP_DROP, &r);
+	/* A client that also offers 1.2 takes the HelloVerifyRequest. */
+	hello_default(&h, 0);
+	h.ext = ext_13_and_12;
+	h.ext_len = sizeof(ext_13_and_12);
+	expect(&h, SGATE_STAT_DTLS_HVR_SENT, XDP_TX, &r);
+	check_hvr(&r, &h);
+	/* An extension running past the block: not called 1.3-only. */
+	hello_default(&h, 0);
+	h.ext = ext_13_only;
+	h.ext_len = sizeof(ext_13_only) - 1;
+	expect(&h, SGATE_STAT_DTLS_HVR_SENT, XDP_TX, &r);
+}
+
 static void test_fragmented_hello_dropped(void **state)
 {
 	struct hello h;
@@ -798,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_stale_cookie_new_hvr),
 		cmocka_unit_test(test_forged_cookies_new_hvr),
 		cmocka_unit_test(test_reply_never_larger),
+		cmocka_unit_test(test_dtls13_only_dropped),
 		cmocka_unit_test(test_fragmented_hello_dropped),
 		cmocka_unit_test(test_ip_first_fragment_dropped),
 		cmocka_unit_test(test_established_records_pass),
