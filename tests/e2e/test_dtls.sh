@@ -32,7 +32,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 	{ echo "Bail out! cannot make a test certificate"; exit 1; }
 
 netns_up || { echo "Bail out! cannot create namespaces and veth"; exit 1; }
-S "$SGATE" attach "$SDEV" --dtls-ports "$PORT" --xdp-mode generic >"$LOG/attach.out" 2>&1 ||
+S "$SGATE" attach "$SDEV" --dtls-ports "$PORT" >"$LOG/attach.out" 2>&1 ||
 	{ cat "$LOG/attach.out"; echo "Bail out! attach --dtls-ports failed"; exit 1; }
 S "$BUILD/dtls_echo" "$SADDR" "$PORT" "$LOG/cert.pem" "$LOG/key.pem" >"$LOG/echo4.out" 2>&1 &
 S "$BUILD/dtls_echo" "$SADDR6" "$PORT" "$LOG/cert.pem" "$LOG/key.pem" >"$LOG/echo6.out" 2>&1 &
@@ -70,6 +70,12 @@ exchange() {
 	[ "$(gate_stat dtls_cookie_valid)" -gt 0 ] || { echo "dtls_cookie_valid is 0"; return 1; }
 }
 
+t_status() {
+	S "$SGATE" status | grep -q "^  dtls ports: *$PORT\$" || { S "$SGATE" status; return 1; }
+	[ "$(S "$SGATE" status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["gates"][0]["config"]["dtls_ports"])')" = "$PORT" ]
+}
+
+check "status shows the DTLS ports" t_status
 check "openssl s_client -dtls1_2 through the gate, IPv4" exchange openssl "$SADDR"
 check "openssl s_client -dtls1_2 through the gate, IPv6" exchange openssl "$SADDR6"
 check "gnutls-cli --udp through the gate, IPv4" exchange gnutls "$SADDR"
