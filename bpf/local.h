@@ -26,6 +26,13 @@ enum {
 	AF_INET6_NR = 10,
 };
 
+/* What is asked about: the address alone, or a TCP or UDP socket on it. */
+enum local_question {
+	LOCAL_ADDRESS = 0,
+	LOCAL_TCP_PORT = 1,
+	LOCAL_UDP_PORT = 2,
+};
+
 enum local_verdict {
 	LOCAL_OURS,		/* a local address with a listener */
 	LOCAL_NOT_LOCAL,	/* not sent to this host */
@@ -37,7 +44,7 @@ struct local_answer {
 	__u16 dport;
 	__u8 ipv6;
 	__u8 verdict;		/* enum local_verdict */
-	__u8 with_port;		/* 0: the address alone was asked about */
+	__u8 with_port;		/* enum local_question */
 	__u8 pad[3];
 	__u64 expires_ns;
 };
@@ -72,13 +79,13 @@ static __always_inline bool multicast_dest(const struct sgate_flow *f)
  * forwards nothing it could break, so that counts as local.
  */
 static __always_inline bool fib_local(void *ctx, __u32 ifindex,
-				      const struct sgate_flow *f)
+				      const struct sgate_flow *f, __u8 l4proto)
 {
 	struct bpf_fib_lookup fib = {};
 	int rc;
 
 	fib.ifindex = ifindex;
-	fib.l4_protocol = IPPROTO_TCP_NR;
+	fib.l4_protocol = l4proto;
 	fib.dport = f->dport;
 	if (f->ipv6) {
 		fib.family = AF_INET6_NR;
@@ -114,17 +121,42 @@ static __always_inline bool listening(struct xdp_md *ctx,
 }
 
 /*
+ * Does a UDP socket take datagrams to the flow's destination address and
+ * port from anyone?  Without a source, a connected socket cannot match.
+ */
+static __always_inline bool udp_bound(struct xdp_md *ctx,
+				      const struct sgate_flow *f)
+{
+	struct sgate_flow dest = *f;
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+
+	__builtin_memset(dest.saddr, 0, sizeof(dest.saddr));
+	dest.sport = 0;
+	sk = bpf_sk_lookup_udp(ctx, &t, flow_tuple(&dest, &t),
+			       BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return false;
+	bpf_sk_release(sk);
+	return true;
+}
+
+/*
  * The lookups behind a cache miss.  Global, so that the verifier checks them
  * once and their stack frame is not part of every path's.
  */
 __noinline int local_lookup(struct xdp_md *ctx, const struct sgate_flow *f,
-			    int with_port)
+			    int question)
 {
 	if (!ctx || !f)
 		return LOCAL_NOT_LOCAL;
-	if (!fib_local(ctx, ctx->ingress_ifindex, f))
+	if (!fib_local(ctx, ctx->ingress_ifindex, f,
+		       question == LOCAL_UDP_PORT ? IPPROTO_UDP_NR :
+						    IPPROTO_TCP_NR))
 		return LOCAL_NOT_LOCAL;
-	if (with_port && !listening(ctx, f))
+	if (question == LOCAL_TCP_PORT && !listening(ctx, f))
+		return LOCAL_NO_LISTENER;
+	if (question == LOCAL_UDP_PORT && !udp_bound(ctx, f))
 		return LOCAL_NO_LISTENER;
 	return LOCAL_OURS;
 }
@@ -139,7 +171,7 @@ static __always_inline __u32 local_slot(const struct sgate_flow *f,
 }
 
 static __always_inline bool same_dest(const struct local_answer *a,
-				      const struct sgate_flow *f, bool with_port)
+				      const struct sgate_flow *f, int with_port)
 {
 	return a->with_port == with_port &&
 	       (!with_port || a->dport == f->dport) && a->ipv6 == f->ipv6 &&
@@ -148,14 +180,15 @@ static __always_inline bool same_dest(const struct local_answer *a,
 }
 
 /*
- * enum local_verdict for a segment of flow @f (addresses unused beyond
- * f->ipv6 are zero) in the frame of @ctx.  @with_port false: the port is
- * unknown, and only the address is judged (LOCAL_OURS: it is local).
+ * enum local_verdict for a packet of flow @f (addresses unused beyond
+ * f->ipv6 are zero) in the frame of @ctx.  @with_port (enum
+ * local_question) LOCAL_ADDRESS: the port is unknown, and only the address
+ * is judged (LOCAL_OURS: it is local).
  */
-static __always_inline int for_this_host(struct xdp_md *ctx,
-					 const struct sgate_config *cfg,
-					 const struct sgate_flow *f,
-					 bool with_port, __u64 now)
+static __always_inline int for_this_host_as(struct xdp_md *ctx,
+					    const struct sgate_config *cfg,
+					    const struct sgate_flow *f,
+					    int with_port, __u64 now)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -181,6 +214,17 @@ static __always_inline int for_this_host(struct xdp_md *ctx,
 		a->expires_ns = now + LOCAL_CACHE_TTL_NS;
 	}
 	return verdict;
+}
+
+/* TCP: @with_port false judges the address alone. */
+static __always_inline int for_this_host(struct xdp_md *ctx,
+					 const struct sgate_config *cfg,
+					 const struct sgate_flow *f,
+					 bool with_port, __u64 now)
+{
+	return for_this_host_as(ctx, cfg, f,
+				with_port ? LOCAL_TCP_PORT : LOCAL_ADDRESS,
+				now);
 }
 
 #endif /* SGATE_BPF_LOCAL_H */

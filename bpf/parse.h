@@ -53,6 +53,7 @@ struct pkt {
 	__u8 first_fragment;
 	__u8 flags;		/* TCP flags byte */
 	__u8 doff;		/* TCP header length in bytes */
+	__u8 udp;		/* UDP, for dtls.h (set: UDP is judged at all) */
 	__u64 now;		/* the coarse clock, read once per segment */
 	struct sgate_flow flow;
 };
@@ -136,8 +137,10 @@ static __always_inline int parse_ipv4(void *data, void *end, __u32 frame,
 	/* The stack drops these too. */
 	if (iph->version != 4 || iph->ihl < 5)
 		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
-	if (iph->protocol != IPPROTO_TCP_NR)
+	if (iph->protocol != IPPROTO_TCP_NR &&
+	    (!p->udp || iph->protocol != IPPROTO_UDP_NR))
 		return stop(SGATE_STAT_PASS_NOT_TCP, verdict, XDP_PASS);
+	p->udp = iph->protocol == IPPROTO_UDP_NR;
 	if (iph->frag_off & bpf_htons(IP_OFFSET))
 		return stop(SGATE_STAT_PASS_FRAGMENT, verdict, XDP_PASS);
 	p->first_fragment = !!(iph->frag_off & bpf_htons(IP_MF));
@@ -209,8 +212,10 @@ static __always_inline int parse_ipv6(void *data, void *end, __u32 frame,
 		p->l4off = 0;
 		return 0;
 	}
-	if (nexthdr != IPPROTO_TCP_NR)
+	if (nexthdr != IPPROTO_TCP_NR &&
+	    (!p->udp || nexthdr != IPPROTO_UDP_NR))
 		return stop(SGATE_STAT_PASS_NOT_TCP, verdict, XDP_PASS);
+	p->udp = nexthdr == IPPROTO_UDP_NR;
 	p->l4off = off;
 	return 0;
 }
@@ -332,7 +337,8 @@ static __always_inline int parse_tcp(struct xdp_md *ctx,
 /*
  * Returns -1 when the frame is not for us or is dropped (counted, verdict in
  * *verdict), 0 when p describes a TCP segment to a protected port of this
- * host whose headers are sane.
+ * host whose headers are sane, 1 for a UDP datagram while DTLS ports are
+ * protected (dtls.h judges it from its UDP header on).
  */
 static __always_inline int parse(struct xdp_md *ctx,
 				 const struct sgate_config *cfg, struct pkt *p,
@@ -357,6 +363,7 @@ static __always_inline int parse(struct xdp_md *ctx,
 		return stop(SGATE_STAT_DROP_UNJUDGED, verdict, XDP_DROP);
 	}
 	p->l3off = off;
+	p->udp = !!cfg->dtls_enabled;
 	if (proto == bpf_htons(ETH_P_IP))
 		err = parse_ipv4(data, end, frame, off, p, verdict);
 	else if (proto == bpf_htons(ETH_P_IPV6) && sgate_ipv6_enabled)
@@ -369,6 +376,8 @@ static __always_inline int parse(struct xdp_md *ctx,
 		return stop(SGATE_STAT_DROP_MALFORMED, verdict, XDP_DROP);
 	if (err)
 		return -1;
+	if (p->udp && p->l4off)
+		return 1;
 	return parse_tcp(ctx, cfg, p, verdict);
 }
 

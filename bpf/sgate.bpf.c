@@ -10,6 +10,8 @@
  *   recent.h   which 4-tuples the stack may still hold a socket for
  *   syn.h      SYN -> cookie SYN-ACK in place, XDP_TX, nothing stored
  *   ack.h      final ACK -> cookie verified, options into XDP metadata
+ *   dtls.h     DTLS ClientHello -> HelloVerifyRequest in place, XDP_TX;
+ *              a valid cookie passes
  *   handoff.h  TC: metadata -> bpf_sk_assign_tcp_reqsk()
  *   tc_verify.h  TC without metadata (drivers that give XDP none): verify
  *              the cookie again, then hand off
@@ -27,6 +29,7 @@
 #include "parse.h"
 #include "syn.h"
 #include "ack.h"
+#include "dtls.h"
 #include "handoff.h"
 #include "tc_verify.h"
 
@@ -34,7 +37,7 @@ static __always_inline int gate_xdp(struct xdp_md *ctx)
 {
 	const struct sgate_config *cfg;
 	struct pkt p = {};
-	int verdict;
+	int verdict, judged;
 
 	cfg = gate_config();
 	if (!cfg || !cfg->epoch_ns) {
@@ -42,8 +45,11 @@ static __always_inline int gate_xdp(struct xdp_md *ctx)
 		count(SGATE_STAT_PASS_UNCONFIGURED);
 		return XDP_PASS;
 	}
-	if (parse(ctx, cfg, &p, &verdict))
+	judged = parse(ctx, cfg, &p, &verdict);
+	if (judged < 0)
 		return verdict;
+	if (judged > 0)
+		return handle_dtls(ctx, &p);
 
 	if ((p.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
 		return handle_syn(ctx, &p);

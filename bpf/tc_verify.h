@@ -123,7 +123,7 @@ __noinline int tc_verify(struct __sk_buff *skb)
 		return TCX_NEXT;
 	}
 	/* A socket of its own, or a listener on an address we forward. */
-	if (state != BPF_TCP_LISTEN || !fib_local(skb, skb->ifindex, &p.flow)) {
+	if (state != BPF_TCP_LISTEN || !fib_local(skb, skb->ifindex, &p.flow, IPPROTO_TCP_NR)) {
 		count(SGATE_STAT_TC_PASS);
 		return TCX_NEXT;
 	}

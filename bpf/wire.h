@@ -22,6 +22,8 @@ enum {
 	PACKET_HOST_NR = 0,		/* skb->pkt_type: sent to us */
 
 	IPPROTO_TCP_NR = 6,
+	IPPROTO_UDP_NR = 17,
+	UDP_HLEN = 8,
 	IP_MF = 0x2000,
 	IP_OFFSET = 0x1fff,
 	IP_DF = 0x4000,

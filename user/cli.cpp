@@ -111,7 +111,7 @@ XdpMode parse_xdp_mode(std::string_view text)
 void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &inv)
 {
 	std::vector<std::string_view> seen;
-	bool options_ended = false, saw_ports = false;
+	bool options_ended = false, saw_ports = false, saw_dtls_ports = false;
 
 	while (!in.done()) {
 		std::string_view arg = in.next();
@@ -146,6 +146,9 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 		} else if (attach && opt.name == "--ports") {
 			inv.ports = parse_port_list(in.value_of(opt));
 			saw_ports = true;
+		} else if (attach && opt.name == "--dtls-ports") {
+			inv.dtls_ports = parse_port_list(in.value_of(opt));
+			saw_dtls_ports = true;
 		} else if (attach && opt.name == "--xdp-mode") {
 			inv.xdp_mode = parse_xdp_mode(in.value_of(opt));
 		} else if (attach && opt.name == "--mss") {
@@ -182,8 +185,9 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 	if (inv.prometheus && (inv.json || inv.watch_seconds))
 		throw Failure(Exit::usage, "--prometheus prints the metrics once: it goes with "
 		                           "neither --json nor --watch");
-	if (spec.command == Command::attach && !saw_ports)
-		throw Failure(Exit::usage, "attach needs --ports, e.g. --ports 80,443");
+	if (spec.command == Command::attach && !saw_ports && !saw_dtls_ports)
+		throw Failure(Exit::usage, "attach needs --ports, --dtls-ports or both, e.g. "
+		                           "--ports 80,443");
 }
 
 // `sgate CMD ... --help` prints CMD's help even if the rest is wrong.

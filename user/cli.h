@@ -57,6 +57,7 @@ struct Invocation {
 
 	// attach
 	PortBitmap ports{};
+	PortBitmap dtls_ports{}; // UDP ports whose DTLS handshakes the gate answers
 	XdpMode xdp_mode = XdpMode::automatic;
 	std::optional<unsigned> mss;
 	// Unset: map mode uses SGATE_DEFAULT_EPOCH_SECONDS, module mode keeps

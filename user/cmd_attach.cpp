@@ -75,6 +75,12 @@ KeyPlan plan_keys(const Invocation &inv)
 {
 	KeyPlan plan;
 	plan.mode = select_key_mode();
+	if (plan.mode == KeyMode::module && count_ports(inv.dtls_ports))
+		throw Failure(
+		        Exit::usage,
+		        "--dtls-ports needs map key mode for now: sgate.ko has no DTLS cookie "
+		        "kfunc yet; unload sgate.ko (rmmod sgate) or attach without "
+		        "--dtls-ports");
 	if (plan.mode == KeyMode::map) {
 		plan.epoch_seconds = inv.key_period.value_or(SGATE_DEFAULT_EPOCH_SECONDS);
 		return plan;
@@ -154,6 +160,7 @@ sgate_config gate_config_for(const Invocation &inv, const std::string &device,
 {
 	GateParams params;
 	params.ports = inv.ports;
+	params.dtls_ports = inv.dtls_ports;
 	params.mtu = device_mtu(device);
 	params.mac = device_mac(device);
 	params.mss_cap = inv.mss;
@@ -330,6 +337,10 @@ void run_attach(const Invocation &inv)
 	        device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
 	        xdp_mode_name(xdp_mode), inv.xdp_mode == XdpMode::automatic ? " (auto)" : "",
 	        config.mss_v4, config.mss_v6, plan.epoch_seconds, key_mode_text(plan.mode));
+	if (config.dtls_enabled)
+		std::printf("sgate: DTLS ports %s: ClientHellos without a valid cookie get a "
+		            "HelloVerifyRequest at XDP\n",
+		            format_port_list(inv.dtls_ports).c_str());
 	std::printf("sgate: hand-off on %s: %s\n", device.c_str(),
 	            handoff_path_text(expected_handoff_path(device_driver(device),
 	                                                    xdp_mode == XdpMode::generic),

@@ -68,6 +68,8 @@ sgate_config make_gate_config(const GateParams &params)
 	config.epoch_ns = params.key_period_seconds * kNsPerSecond;
 	std::copy(params.mac.begin(), params.mac.end(), config.mac);
 	std::copy(params.ports.begin(), params.ports.end(), config.ports);
+	std::copy(params.dtls_ports.begin(), params.dtls_ports.end(), config.dtls_ports);
+	config.dtls_enabled = count_ports(params.dtls_ports) > 0;
 	return config;
 }
 

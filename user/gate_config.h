@@ -47,6 +47,7 @@ __u32 features_for(const HostTcpSettings &host);
 
 struct GateParams {
 	PortBitmap ports{};
+	PortBitmap dtls_ports{};
 	unsigned mtu = 1500;
 	MacAddress mac{};
 	std::optional<unsigned> mss_cap;

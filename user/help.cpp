@@ -56,7 +56,8 @@ returns a valid cookie in its final ACK reaches the TCP stack, which then
 builds the connection as if it had answered the SYN itself.
 
 Commands:
-  attach DEV --ports LIST   start guarding ports on a device
+  attach DEV --ports LIST   start guarding ports on a device (--dtls-ports
+                            LIST: DTLS HelloVerifyRequests at XDP)
   detach DEV                stop guarding a device
   status                    show every gate in this network namespace (--json)
   rotate [DEV]              replace the cookie key (all gates if no DEV)
@@ -78,7 +79,7 @@ All commands need root.  SGATE_DEBUG=1 shows libbpf's debug output.
 std::string attach_text()
 {
 	const auto n = [](unsigned value) { return std::to_string(value); };
-	return R"(Usage: sgate attach DEV --ports LIST [OPTIONS]
+	return R"(Usage: sgate attach DEV --ports LIST [--dtls-ports LIST] [OPTIONS]
 
 Guard TCP ports on network device DEV: load the XDP program that answers
 SYNs with cookie SYN-ACKs and checks final ACKs, and the TC ingress program
@@ -104,7 +105,12 @@ undone.
 
 Options:
   --ports LIST        protected TCP ports, comma-separated, ranges allowed:
-                      80,443,1000-1010 (required; ports 1-65535)
+                      80,443,1000-1010 (ports 1-65535)
+  --dtls-ports LIST   protected UDP ports of DTLS servers, in the same form:
+                      a DTLS 1.0/1.2 ClientHello without a valid cookie is
+                      answered at XDP with a HelloVerifyRequest, statelessly
+                      (map key mode only, for now).  attach needs --ports,
+                      --dtls-ports or both
   --xdp-mode MODE     auto (the default: native where the device's driver
                       has XDP, else generic), native (driver) or generic
                       (any device, slower); attach says which it took

@@ -173,6 +173,11 @@ std::string config_text(const sgate_config &cfg)
 {
 	return sprint("  ports:        %s\n",
 	              format_port_list(PortBitmap(std::to_array(cfg.ports))).c_str()) +
+	       (cfg.dtls_enabled
+	                ? sprint("  dtls ports:   %s\n",
+	                         format_port_list(PortBitmap(std::to_array(cfg.dtls_ports)))
+	                                 .c_str())
+	                : std::string()) +
 	       sprint("  mss:          v4 %u, v6 %u\n", cfg.mss_v4, cfg.mss_v6) +
 	       sprint("  syn window:   %u, window scale %u\n", cfg.syn_window, cfg.rcv_wscale) +
 	       sprint("  features:     %s\n", features_text(cfg.features).c_str());
@@ -307,7 +312,7 @@ std::vector<std::string> feature_names(__u32 features)
 
 bool is_tc_counter(int stat)
 {
-	return stat >= SGATE_STAT_TC_PASS && stat < SGATE_STAT_MAX;
+	return stat >= SGATE_STAT_TC_PASS && stat <= SGATE_STAT_TC_ERR_OTHER;
 }
 
 std::string stats_table(const std::vector<GateCounters> &gates)

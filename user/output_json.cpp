@@ -48,6 +48,7 @@ Json link_json(const LinkStatus &link, unsigned ifindex)
 Json config_json(const sgate_config &cfg)
 {
 	return {{"ports", format_port_list(PortBitmap(std::to_array(cfg.ports)))},
+	        {"dtls_ports", format_port_list(PortBitmap(std::to_array(cfg.dtls_ports)))},
 	        {"mss_v4", cfg.mss_v4},
 	        {"mss_v6", cfg.mss_v6},
 	        {"syn_window", cfg.syn_window},

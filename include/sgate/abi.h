@@ -11,7 +11,7 @@
 #include "cookie.h"
 
 enum {
-	SGATE_ABI_VERSION = 3,
+	SGATE_ABI_VERSION = 4,
 	SGATE_PORT_WORDS = 65536 / 32,
 	/* Meta written by XDP for a verified final ACK; TC trusts nothing else. */
 	SGATE_META_MAGIC = 0x53474d31,	/* "SGM1" */
@@ -39,6 +39,12 @@ struct sgate_config {
 	__u8 pad2[2];
 	__u64 epoch_ns;		/* epoch length; 0 = not configured */
 	__u32 ports[SGATE_PORT_WORDS];	/* bitmap of protected TCP ports */
+	/*
+	 * Protected DTLS ports (UDP), the same bitmap layout; dtls_enabled is
+	 * set when any bit is, so UDP costs nothing more while none is.
+	 */
+	__u32 dtls_enabled;
+	__u32 dtls_ports[SGATE_PORT_WORDS];
 };
 
 /*
@@ -137,7 +143,16 @@ enum sgate_meta_flag {
 	X(TC_NO_LISTENER, "tc_no_listener")				\
 	X(TC_ERR_EINVAL, "tc_err_einval")				\
 	X(TC_ERR_ENOMEM, "tc_err_enomem")				\
-	X(TC_ERR_OTHER, "tc_err_other")
+	X(TC_ERR_OTHER, "tc_err_other")					\
+	/* XDP: DTLS to a protected UDP port (bpf/dtls.h). */		\
+	X(DTLS_HVR_SENT, "dtls_hvr_sent")				\
+	X(DTLS_HVR_BAD_COOKIE, "dtls_hvr_bad_cookie")			\
+	X(DTLS_COOKIE_VALID, "dtls_cookie_valid")			\
+	X(DTLS_PASS_EPOCH, "dtls_pass_epoch")				\
+	X(DTLS_PASS_OTHER, "dtls_pass_other")				\
+	X(DTLS_DROP_FRAGMENT, "dtls_drop_fragment")			\
+	X(DTLS_DROP_V13_ONLY, "dtls_drop_v13_only")			\
+	X(DTLS_DROP_MALFORMED, "dtls_drop_malformed")
 
 #define SGATE_STAT_ENUM(id, name) SGATE_STAT_##id,
 enum sgate_stat {

@@ -186,6 +186,24 @@ void test_cli_stats_prometheus(void **)
 	expect_usage({"keys", "--prometheus"});
 }
 
+void test_cli_attach_dtls_ports(void **)
+{
+	Invocation inv = parse({"attach", "eth0", "--dtls-ports", "4433,5684"});
+	assert_int_equal(count_ports(inv.dtls_ports), 2);
+	assert_true(port_is_set(inv.dtls_ports, 4433));
+	assert_int_equal(count_ports(inv.ports), 0);
+
+	inv = parse({"attach", "eth0", "--ports", "443", "--dtls-ports=4433"});
+	assert_true(port_is_set(inv.ports, 443));
+	assert_true(port_is_set(inv.dtls_ports, 4433));
+	assert_false(port_is_set(inv.dtls_ports, 443));
+
+	expect_usage({"attach", "eth0", "--dtls-ports", ""});
+	expect_usage({"attach", "eth0", "--dtls-ports", "70000"});
+	expect_usage({"attach", "eth0", "--dtls-ports", "4433", "--dtls-ports", "4434"});
+	expect_usage({"stats", "--dtls-ports", "4433"});
+}
+
 void test_cli_attach_errors(void **)
 {
 	expect_usage({"attach", "eth0"});                 // no --ports
@@ -318,6 +336,8 @@ int main(void)
 	        cmocka_unit_test(test_port_list_format),
 	        cmocka_unit_test(test_cli_attach),
 	        cmocka_unit_test(test_cli_xdp_mode),
+
+	        cmocka_unit_test(test_cli_attach_dtls_ports),
 	        cmocka_unit_test(test_cli_attach_errors),
 	        cmocka_unit_test(test_cli_run),
 	        cmocka_unit_test(test_cli_stats_prometheus),

@@ -112,6 +112,23 @@ void test_make_gate_config(void **)
 	assert_int_equal(c.ports[80 >> 5], 1u << (80 & 31));
 	assert_int_equal(c.ports[443 >> 5], 1u << (443 & 31));
 	assert_int_equal(c.pad[0], 0);
+	// No DTLS port: UDP is not the gate's to judge.
+	assert_int_equal(c.dtls_enabled, 0);
+	for (__u32 word : c.dtls_ports)
+		assert_int_equal(word, 0);
+}
+
+void test_make_gate_config_dtls(void **)
+{
+	GateParams params;
+	params.dtls_ports = parse_port_list("4433,5684");
+
+	const sgate_config c = make_gate_config(params);
+	assert_int_equal(c.dtls_enabled, 1);
+	assert_int_equal(c.dtls_ports[4433 >> 5], 1u << (4433 & 31));
+	assert_int_equal(c.dtls_ports[5684 >> 5], 1u << (5684 & 31));
+	for (__u32 word : c.ports)
+		assert_int_equal(word, 0);
 }
 
 } // namespace
@@ -124,6 +141,7 @@ int main(void)
 	        cmocka_unit_test(test_rcv_wscale),
 	        cmocka_unit_test(test_features),
 	        cmocka_unit_test(test_make_gate_config),
+	        cmocka_unit_test(test_make_gate_config_dtls),
 	};
 	return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

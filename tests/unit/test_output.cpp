@@ -100,6 +100,20 @@ void test_stats_table(void **)
 	assert_true(ends_with(line_of(table, "tc_handoff"), " 3            1.5"));
 }
 
+// The DTLS counters are XDP's, although they follow TC's in the list.
+void test_stats_table_dtls(void **)
+{
+	GateCounters g;
+	g.device = "eth0";
+	g.now[SGATE_STAT_DTLS_HVR_SENT] = 5;
+	g.now[SGATE_STAT_DTLS_COOKIE_VALID] = 2;
+	g.now[SGATE_STAT_TC_PASS] = 2;
+	const std::string table = stats_table({g});
+	assert_true(ends_with(line_of(table, "dtls_hvr_sent"), " 5"));
+	assert_true(ends_with(line_of(table, "total (xdp)"), " 7"));
+	assert_true(ends_with(line_of(table, "total (tc)"), " 2"));
+}
+
 /* --- key listings -------------------------------------------------------- */
 
 void test_rows_from_ring(void **)
@@ -569,6 +583,7 @@ int main(void)
 	        cmocka_unit_test(test_sum_per_cpu),
 	        cmocka_unit_test(test_stats_json),
 	        cmocka_unit_test(test_stats_table),
+	        cmocka_unit_test(test_stats_table_dtls),
 	        cmocka_unit_test(test_rows_from_ring),
 	        cmocka_unit_test(test_format_age),
 	        cmocka_unit_test(test_keys_table),
