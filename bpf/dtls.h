@@ -127,14 +127,7 @@ static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
 	__builtin_memcpy(b + 36, r->cookie, SGATE_DTLS_COOKIE_LEN);
 
 	/* The checksum from scratch: zero-padded words, the pseudo-header. */
-	sum = bpf_htons(IPPROTO_UDP_NR) + bpf_htons(DTLS_HVR_UDP);
-	if (!p->ipv6) {
-		sum += (__u64)p->flow.saddr[0] + p->flow.daddr[0];
-	} else {
-#pragma unroll
-		for (i = 0; i < 4; i++)
-			sum += (__u64)p->flow.saddr[i] + p->flow.daddr[i];
-	}
+	sum = pseudo_header_sum(&p->flow, IPPROTO_UDP_NR, DTLS_HVR_UDP);
 #pragma unroll
 	for (i = 0; i < ARRAY_SIZE(u); i++)
 		sum += u[i];

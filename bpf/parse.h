@@ -381,6 +381,25 @@ static __always_inline int parse(struct xdp_md *ctx,
 	return parse_tcp(ctx, cfg, p, verdict);
 }
 
+/*
+ * The unfolded sum of a reply's pseudo-header (RFC 768, RFC 9293, RFC 8200
+ * section 8.1): the flow's addresses (their order does not change the sum),
+ * the protocol and the layer-4 length.
+ */
+static __always_inline __u64 pseudo_header_sum(const struct sgate_flow *f,
+					       __u8 proto, __u16 l4len)
+{
+	__u64 sum = bpf_htons(proto) + bpf_htons(l4len);
+	int i;
+
+	if (!f->ipv6)
+		return sum + f->saddr[0] + f->daddr[0];
+#pragma unroll
+	for (i = 0; i < 4; i++)
+		sum += (__u64)f->saddr[i] + f->daddr[i];
+	return sum;
+}
+
 /* bpf_loop's step over options copied out of the packet (sgate/tcpopt.h). */
 static long optwalk_cb(__u64 i, struct sgate_optwalk *w)
 {

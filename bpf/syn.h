@@ -180,14 +180,7 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 		       cfg->rcv_wscale, with_mss);
 
 	/* Checksums from scratch, summed from registers, never re-read. */
-	sum = bpf_htons(IPPROTO_TCP_NR) + bpf_htons(tcplen);
-	if (!p->ipv6) {
-		sum += (__u64)p->flow.saddr[0] + p->flow.daddr[0];
-	} else {
-#pragma unroll
-		for (i = 0; i < 4; i++)
-			sum += (__u64)p->flow.saddr[i] + p->flow.daddr[i];
-	}
+	sum = pseudo_header_sum(&p->flow, IPPROTO_TCP_NR, tcplen);
 #pragma unroll
 	for (i = 0; i < ARRAY_SIZE(t); i++)
 		sum += t[i];	/* words past the options are zero */
