@@ -24,7 +24,7 @@ SKELS      := $(BUILD)/sgate.skel.h
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	    gcc g++ make libcmocka-dev libsodium-dev iproute2 ethtool \
 	    iptables python3 python3-scapy gcc-multilib libnl-genl-3-dev \
-	    libnl-route-3-dev
+	    libnl-route-3-dev libxdp-dev xdp-tools
 # sgate.ko and the VM that runs its selftests (this host's kernel has no
 # modules): Debian's 6.12 kernel, its headers, pahole for module BTF, QEMU.
 DEB_PKGS_VM := linux-image-6.12-amd64 linux-headers-6.12-amd64 dwarves \

@@ -26,6 +26,7 @@
 #include "keys.h"
 #include "module.h"
 #include "stale_pins.h"
+#include "xdp_hook.h"
 
 namespace sgate {
 
@@ -94,12 +95,15 @@ struct SkeletonDeleter {
 };
 using Skeleton = std::unique_ptr<sgate_bpf, SkeletonDeleter>;
 
+// The TC half and every map.  The XDP program is loaded later, by libxdp,
+// as a slot of the device's dispatcher (open_xdp_half()).
 Skeleton load_programs(KeyMode mode)
 {
 	Skeleton skel(sgate_bpf__open());
 	if (!skel)
 		throw Failure(Exit::failure,
 		              "cannot open sgate's BPF object: " + errno_text(errno));
+	bpf_program__set_autoload(skel->progs.sgate_xdp, false);
 	// Before load: the verifier then drops the calls of the mode not taken,
 	// so the weak kfuncs need the module only where it is used.
 	skel->rodata->sgate_module_mode = mode == KeyMode::module;
@@ -117,6 +121,29 @@ Skeleton load_programs(KeyMode mode)
 		                (mode == KeyMode::module ? "; in module key mode, sgate.ko must "
 		                                           "come from this sgate's sources"
 		                                         : ""));
+	return skel;
+}
+
+// The XDP half, for libxdp to load into a dispatcher slot: a second copy
+// of the object whose maps, .rodata included, are @loaded's, so that both
+// halves share every map and the loader's switches.
+Skeleton open_xdp_half(const sgate_bpf &loaded)
+{
+	Skeleton skel(sgate_bpf__open());
+	if (!skel)
+		throw Failure(Exit::failure,
+		              "cannot open sgate's BPF object: " + errno_text(errno));
+	bpf_program__set_autoload(skel->progs.sgate_tc, false);
+	bpf_map *map;
+	bpf_object__for_each_map(map, skel->obj)
+	{
+		const bpf_map *twin = bpf_object__find_map_by_name(loaded.obj, bpf_map__name(map));
+		if (!twin || bpf_map__reuse_fd(map, bpf_map__fd(twin)))
+			throw Failure(Exit::failure, std::string("cannot share the map ") +
+			                                     bpf_map__name(map) +
+			                                     " with the XDP program: " +
+			                                     errno_text(twin ? errno : ENOENT));
+	}
 	return skel;
 }
 
@@ -187,28 +214,6 @@ void install_empty_keyrings(const sgate_bpf &skel)
 	update_map(skel.maps.sgate_key_sel, 0, &live_slot, "key selector");
 }
 
-UniqueFd attach_xdp(int prog_fd, unsigned ifindex, const Invocation &inv, const std::string &device)
-{
-	bpf_link_create_opts opts{};
-	opts.sz = sizeof opts;
-	opts.flags = inv.xdp_mode == XdpMode::native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
-	UniqueFd link(bpf_link_create(prog_fd, static_cast<int>(ifindex), BPF_XDP, &opts));
-	if (link)
-		return link;
-	const int err = errno;
-	if (err == EBUSY || err == EEXIST)
-		throw Failure(Exit::xdp_busy, "another XDP program was attached to " + device +
-		                                      " meanwhile: see 'bpftool net show dev " +
-		                                      device + "'");
-	if (inv.xdp_mode == XdpMode::native && err == EOPNOTSUPP)
-		throw Failure(Exit::failure, "the driver of " + device +
-		                                     " has no native XDP: use --xdp-mode generic");
-	throw Failure(Exit::failure,
-	              std::string("cannot attach the XDP program to ") + device + " in " +
-	                      xdp_mode_name(inv.xdp_mode) + " mode: " + errno_text(err) +
-	                      (inv.xdp_mode == XdpMode::native ? " (try --xdp-mode generic)" : ""));
-}
-
 // The TC half also on every VLAN device above @device: the stack strips one
 // tag per device a frame crosses, and the hand-off needs the IP header, so a
 // QinQ frame is handed off at the VLAN device where its last tag comes off.
@@ -229,6 +234,29 @@ std::vector<std::string> attach_vlan_tc(const sgate_bpf &skel, const std::string
 	return vlans;
 }
 
+// Where the XDP half went: a slot of libxdp's dispatcher, or, where the
+// kernel cannot run the dispatcher, the hook alone.
+void report_xdp_place(const XdpHookStatus &xdp, const std::string &device)
+{
+	if (!xdp.dispatcher) {
+		std::printf("sgate: note: this kernel cannot run libxdp's dispatcher (it refuses "
+		            "freplace programs: too old, or kernel lockdown), so the gate holds "
+		            "the XDP hook of %s alone: no other XDP program can run beside it\n",
+		            device.c_str());
+		return;
+	}
+	std::printf("sgate: XDP in libxdp's dispatcher on %s at run priority %u", device.c_str(),
+	            xdp.run_prio);
+	for (const auto &[label, programs] :
+	     {std::pair{"after", &xdp.before}, std::pair{"before", &xdp.after}})
+		for (std::size_t i = 0; i < programs->size(); i++)
+			std::printf("%s%s (prog id %u, run priority %u)",
+			            i ? ", " : (std::string("; ") + label + " ").c_str(),
+			            (*programs)[i].name.c_str(), (*programs)[i].prog_id,
+			            (*programs)[i].run_prio);
+	std::printf("\n");
+}
+
 } // namespace
 
 void run_attach(const Invocation &inv)
@@ -245,7 +273,7 @@ void run_attach(const Invocation &inv)
 	prepare_pin_root(root);
 	UniqueFd lock = lock_pin_root(root);
 	note_stale_removed(remove_stale_namespaces(root));
-	UniqueFd tc_link, xdp_link; // declared before the rollback, which uses them
+	UniqueFd tc_link; // declared before the rollback, which uses it
 	std::vector<UniqueFd> vlan_tc_links;
 	Rollback rollback;
 	const std::string ns_dir = netns_dir(root);
@@ -256,7 +284,8 @@ void run_attach(const Invocation &inv)
 		              device + " is already guarded by sgate (pins in " + dir +
 		                      "); to change its settings run 'sgate detach " + device +
 		                      "' first");
-	require_no_xdp_program(ifindex, device);
+	const bool native = inv.xdp_mode == XdpMode::native;
+	require_shareable_xdp_hook(ifindex, device, native);
 
 	Skeleton skel = load_programs(plan.mode);
 	const sgate_config config = gate_config_for(inv, device, plan.epoch_seconds);
@@ -269,7 +298,7 @@ void run_attach(const Invocation &inv)
 	// The order makes an attach killed at any step (SIGKILL runs no
 	// rollback) harmless and cleanable: TC first, which without XDP in front
 	// of it is a pass; XDP last, so the gate never answers SYNs without the
-	// TC program that completes its handshakes.  Each link is pinned as
+	// TC program that completes its handshakes.  Each TC link is pinned as
 	// soon as it exists, so 'sgate detach' finds and removes it; killed
 	// before its pin, a link dies with its only fd.
 	make_directory(dir, rollback);
@@ -284,9 +313,14 @@ void run_attach(const Invocation &inv)
 	pin_object(bpf_map__fd(skel->maps.sgate_key_sel), dir, pin::key_sel, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_stats), dir, pin::stats, rollback);
 
-	xdp_link = attach_xdp(bpf_program__fd(skel->progs.sgate_xdp), ifindex, inv, device);
-	rollback.add([fd = xdp_link.get()] { bpf_link_detach(fd); });
-	pin_object(xdp_link.get(), dir, pin::xdp_link, rollback);
+	// libxdp pins the XDP half with the dispatcher before it attaches that.
+	// detach finds the gate's program by the config map pinned above, in
+	// the hook or in the pins of a dispatcher a kill left unattached.
+	Skeleton xdp_half = open_xdp_half(*skel);
+	attach_gate_xdp(xdp_half->obj, "sgate_xdp", ifindex, native, device);
+	rollback.add([ifindex, fd = bpf_map__fd(skel->maps.sgate_config), device] {
+		detach_gate_xdp(ifindex, fd, device);
+	});
 	// Last, as it cannot be undone without renumbering the epochs once more.
 	if (plan.module_epoch_was)
 		plan.module->set_epoch_seconds(plan.epoch_seconds);
@@ -297,6 +331,7 @@ void run_attach(const Invocation &inv)
 	            device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
 	            xdp_mode_name(inv.xdp_mode), config.mss_v4, config.mss_v6, plan.epoch_seconds,
 	            key_mode_text(plan.mode));
+	report_xdp_place(find_gate_xdp(ifindex, bpf_map__fd(skel->maps.sgate_config)), device);
 	if (!vlans.empty()) {
 		std::string names;
 		for (const std::string &vlan : vlans)

@@ -262,8 +262,11 @@ GateStatus map_gate()
 	        status_config("80,443", 1460, 1440, 65160, 7, SGATE_FEAT_SACK | SGATE_FEAT_TS, 60);
 	g.ifindex = 2;
 	g.ifname = "eth0";
-	g.xdp_mode = "native";
-	g.xdp = {true, 12, 11, 2};
+	g.xdp.prog_id = 11;
+	g.xdp.mode = "native";
+	g.xdp.dispatcher = true;
+	g.xdp.run_prio = 60;
+	g.xdp.before = {{7, "xdpfilt_alw_all", 10}};
 	g.tc = {true, 14, 13, 2};
 	g.key_mode = KeyMode::map;
 	g.now_ns = 6045500000000ULL; // epoch 100 of 60 s, 14.5 s before the next
@@ -282,8 +285,8 @@ GateStatus module_gate()
 	g.config = status_config("443", 536, 1220, 64320, 0, 0, 60);
 	g.ifindex = 3;
 	g.ifname = "wan0";
-	g.xdp_mode = "generic";
-	g.xdp = {true, 22, 21, 3};
+	g.xdp.prog_id = 21;
+	g.xdp.mode = "generic";   // alone: this kernel runs no dispatcher
 	g.tc = {true, 24, 23, 0}; // detached behind sgate's back
 	g.key_mode = KeyMode::module;
 	g.now_ns = 150500000000ULL; // epoch 5 of 30 s, 29.5 s before the next
@@ -303,21 +306,23 @@ void test_status_map_gate(void **)
 {
 	StatusReport report;
 	report.gates = {map_gate()};
-	assert_string_equal(status_text(report).c_str(),
-	                    "eth0\n"
-	                    "  ifindex:      2\n"
-	                    "  xdp:          native, prog id 11, link id 12\n"
-	                    "  tc ingress:   tcx, prog id 13, link id 14\n"
-	                    "  ports:        80,443\n"
-	                    "  mss:          v4 1460, v6 1440\n"
-	                    "  syn window:   65160, window scale 7\n"
-	                    "  features:     sack timestamps\n"
-	                    "  key period:   60 s\n"
-	                    "  key mode:     map (keys in a BPF map)\n"
-	                    "  keyring:      serial 3, slot 1\n"
-	                    "  epoch:        100 (next in 14.5 s)\n"
-	                    "  master 0:     from epoch 101 (pending, in 14.5 s)\n"
-	                    "  master 1:     from epoch 100\n");
+	assert_string_equal(
+	        status_text(report).c_str(),
+	        "eth0\n"
+	        "  ifindex:      2\n"
+	        "  xdp:          native, prog id 11, libxdp dispatcher, run priority 60\n"
+	        "  xdp before:   xdpfilt_alw_all (prog id 7, run priority 10)\n"
+	        "  tc ingress:   tcx, prog id 13, link id 14\n"
+	        "  ports:        80,443\n"
+	        "  mss:          v4 1460, v6 1440\n"
+	        "  syn window:   65160, window scale 7\n"
+	        "  features:     sack timestamps\n"
+	        "  key period:   60 s\n"
+	        "  key mode:     map (keys in a BPF map)\n"
+	        "  keyring:      serial 3, slot 1\n"
+	        "  epoch:        100 (next in 14.5 s)\n"
+	        "  master 0:     from epoch 101 (pending, in 14.5 s)\n"
+	        "  master 1:     from epoch 100\n");
 }
 
 void test_status_module_gate(void **)
@@ -327,7 +332,8 @@ void test_status_module_gate(void **)
 	assert_string_equal(status_text(report).c_str(),
 	                    "eth1\n"
 	                    "  ifindex:      3 (now named wan0)\n"
-	                    "  xdp:          generic, prog id 21, link id 22\n"
+	                    "  xdp:          generic, prog id 21, alone in the hook (no libxdp "
+	                    "dispatcher)\n"
 	                    "  tc ingress:   DETACHED: link id 24 (prog id 23) holds no device\n"
 	                    "  BROKEN:       without its TC half, the TCP stack resets every "
 	                    "connection the gate verifies; 'sgate detach eth1', then attach again\n"
@@ -429,12 +435,13 @@ void test_status_broken_halves(void **)
 	assert_true(gate_broken(module_gate()));
 
 	GateStatus g = map_gate();
-	g.xdp = LinkStatus{};
+	g.xdp = XdpHookStatus{};
 	report.gates = {g};
 	std::string text = status_text(report);
 	assert_non_null(std::strstr(
 	        text.c_str(), "  ifindex:      2\n"
-	                      "  xdp:          MISSING: the pin of its link is gone\n"
+	                      "  xdp:          MISSING: the gate's program does not run in the XDP "
+	                      "hook of eth0\n"
 	                      "  tc ingress:   tcx, prog id 13, link id 14\n"
 	                      "  BROKEN:       without its XDP half, SYNs reach the TCP stack "
 	                      "unguarded; 'sgate detach eth0', then attach again\n"
@@ -442,13 +449,13 @@ void test_status_broken_halves(void **)
 	assert_true(gate_broken(g));
 
 	g = map_gate();
-	g.xdp.ifindex = 0;
+	g.xdp = XdpHookStatus{};
 	g.tc.ifindex = 0;
-	g.ifindex = 2; // named by neither link, but status found it: both detached
+	g.ifindex = 2; // not named by the TC link, but status found it
 	report.gates = {g};
 	text = status_text(report);
-	assert_non_null(std::strstr(text.c_str(), "  xdp:          DETACHED: link id 12 (prog id "
-	                                          "11) holds no device\n"));
+	assert_non_null(std::strstr(text.c_str(), "  tc ingress:   DETACHED: link id 14 (prog id "
+	                                          "13) holds no device\n"));
 	assert_non_null(std::strstr(text.c_str(), "  BROKEN:       neither half of the gate is "
 	                                          "attached; 'sgate detach eth0', then attach "
 	                                          "again\n"));
@@ -462,15 +469,33 @@ void test_status_broken_halves(void **)
 	assert_true(gate_broken(g));
 }
 
+// The programs beside the gate in libxdp's dispatcher, in run order: those
+// before it and those after it.
+void test_status_xdp_neighbours(void **)
+{
+	StatusReport report;
+	GateStatus g = map_gate();
+	g.xdp.before = {{7, "xdpfilt_alw_all", 10}, {8, "blocklist", 50}};
+	g.xdp.after = {{9, "xdp_lb", 70}};
+	report.gates = {g};
+	assert_non_null(std::strstr(
+	        status_text(report).c_str(),
+	        "  xdp:          native, prog id 11, libxdp dispatcher, run priority 60\n"
+	        "  xdp before:   xdpfilt_alw_all (prog id 7, run priority 10)\n"
+	        "  xdp before:   blocklist (prog id 8, run priority 50)\n"
+	        "  xdp after:    xdp_lb (prog id 9, run priority 70)\n"
+	        "  tc ingress:   tcx, prog id 13, link id 14\n"));
+	assert_false(gate_broken(g));
+}
+
 // The TC half on VLAN devices: covered ones by link, one made after attach
 // named with the fix, one gone since not at all; none of it breaks the gate.
 void test_status_vlan_hooks(void **)
 {
 	StatusReport report;
 	GateStatus g = map_gate();
-	g.vlan_tc = {{"eth0.10", 5, {true, 31, 13, 5}},
-	             {"", 0, {true, 32, 13, 0}},
-	             {"eth0.20", 6, {}}};
+	g.vlan_tc = {
+	        {"eth0.10", 5, {true, 31, 13, 5}}, {"", 0, {true, 32, 13, 0}}, {"eth0.20", 6, {}}};
 	report.gates = {g};
 	const std::string text = status_text(report);
 	assert_non_null(std::strstr(
@@ -520,6 +545,7 @@ int main(void)
 	        cmocka_unit_test(test_status_damaged),
 	        cmocka_unit_test(test_status_report),
 	        cmocka_unit_test(test_status_broken_halves),
+	        cmocka_unit_test(test_status_xdp_neighbours),
 	        cmocka_unit_test(test_status_vlan_hooks),
 	};
 	return cmocka_run_group_tests(tests, nullptr, nullptr);
