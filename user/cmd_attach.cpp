@@ -239,9 +239,10 @@ std::vector<std::string> attach_vlan_tc(const sgate_bpf &skel, const std::string
 void report_xdp_place(const XdpHookStatus &xdp, const std::string &device)
 {
 	if (!xdp.dispatcher) {
-		std::printf("sgate: note: this kernel cannot run libxdp's dispatcher (it refuses "
-		            "freplace programs: too old, or kernel lockdown), so the gate holds "
-		            "the XDP hook of %s alone: no other XDP program can run beside it\n",
+		std::printf("sgate: note: libxdp's dispatcher cannot run the gate's program here "
+		            "(this kernel refuses freplace programs, or, with libxdp older than "
+		            "1.5.5, one that changes packet data), so the gate holds the XDP hook "
+		            "of %s alone: no other XDP program can run beside it\n",
 		            device.c_str());
 		return;
 	}
@@ -317,7 +318,11 @@ void run_attach(const Invocation &inv)
 	// detach finds the gate's program by the config map pinned above, in
 	// the hook or in the pins of a dispatcher a kill left unattached.
 	Skeleton xdp_half = open_xdp_half(*skel);
-	attach_gate_xdp(xdp_half->obj, "sgate_xdp", ifindex, native, device);
+	if (attach_gate_xdp(xdp_half->obj, "sgate_xdp", ifindex, native, false, device) ==
+	    XdpAttach::refused_by_dispatcher) {
+		xdp_half = open_xdp_half(*skel);
+		attach_gate_xdp(xdp_half->obj, "sgate_xdp", ifindex, native, true, device);
+	}
 	rollback.add([ifindex, fd = bpf_map__fd(skel->maps.sgate_config), device] {
 		detach_gate_xdp(ifindex, fd, device);
 	});

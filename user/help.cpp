@@ -84,9 +84,10 @@ dispatcher (pinned by libxdp under /sys/fs/bpf/xdp), at run priority )" +
 	       n(kXdpRunPriority) + R"(:
 after filters such as xdp-filter (10) and programs at libxdp's default
 (50), so that what they drop is never answered; its XDP_PASS goes on to the
-next program.  Where the kernel cannot run the dispatcher (it refuses
-freplace programs: too old, or kernel lockdown), libxdp attaches the gate's
-program alone, and attach says so.  The gate stays in place after sgate
+next program.  Where the dispatcher cannot run the gate's program (the
+kernel refuses freplace programs: too old, or kernel lockdown; or Linux >=
+6.13 with libxdp older than 1.5.5), the gate's program is attached alone,
+and attach says so.  The gate stays in place after sgate
 exits (it is pinned under the pin root) until 'sgate detach DEV'.  The TC
 program is also attached to every VLAN device above DEV, where QinQ
 handshakes are handed off; VLAN devices made later need a new attach

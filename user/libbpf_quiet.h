@@ -20,6 +20,7 @@ public:
 	~HeldWarnings();
 
 	void print() const;
+	const std::string &text() const { return text_; }
 
 private:
 	std::string text_;

@@ -248,8 +248,8 @@ void require_shareable_xdp_hook(unsigned ifindex, const std::string &device, boo
 	                      show + " and 'bpftool link')");
 }
 
-void attach_gate_xdp(bpf_object *obj, const char *prog_name, unsigned ifindex, bool native,
-                     const std::string &device)
+XdpAttach attach_gate_xdp(bpf_object *obj, const char *prog_name, unsigned ifindex, bool native,
+                          bool alone, const std::string &device)
 {
 	xdp_program_opts opts{};
 	opts.sz = sizeof opts;
@@ -263,21 +263,47 @@ void attach_gate_xdp(bpf_object *obj, const char *prog_name, unsigned ifindex, b
 	// The gate's own verdicts are final; what it passes, the next may judge.
 	for (const xdp_action action : {XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT})
 		xdp_program__set_chain_call_enabled(prog.get(), action, action == XDP_PASS);
+	const Multiprog before = multiprog_of(ifindex);
+	const bool neighbours = before && !xdp_multiprog__is_legacy(before.get());
 
 	int err;
+	bool refused_by_dispatcher = false;
 	{
 		// libxdp first loads probes to learn whether the kernel runs its
 		// dispatcher; their failures are warnings only if the attach fails.
 		HeldWarnings warnings;
+		if (alone)
+			setenv("LIBXDP_SKIP_DISPATCHER", "1", 1);
 		err = -xdp_program__attach(prog.get(), static_cast<int>(ifindex),
 		                           native ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
+		if (alone)
+			unsetenv("LIBXDP_SKIP_DISPATCHER");
+		// The verifier refused the program in place of a dispatcher slot:
+		// Linux >= 6.13 (and 6.12 stable) refuses an extension that changes
+		// packet data in place of a function that does not, as the slots of
+		// libxdp before 1.5.5 do not.
+		refused_by_dispatcher =
+		        !alone && err == EINVAL &&
+		        warnings.text().find("Extension program") != std::string::npos;
+		if (refused_by_dispatcher && !neighbours)
+			return XdpAttach::refused_by_dispatcher;
 		if (err)
 			warnings.print();
 	}
 	const char *mode = native ? "native" : "generic";
+	if (refused_by_dispatcher)
+		throw Failure(
+		        Exit::xdp_busy,
+		        "libxdp's dispatcher on " + device +
+		                " cannot take the gate's program: this kernel refuses a "
+		                "program that changes packet data in a slot of a dispatcher "
+		                "from libxdp older than 1.5.5; upgrade libxdp and xdp-tools "
+		                "to 1.5.5 or later, or unload the other programs ('xdp-loader "
+		                "unload " +
+		                device + " --all') so that the gate holds the hook alone");
 	switch (err) {
 	case 0:
-		return;
+		return XdpAttach::attached;
 	case EOPNOTSUPP:
 		if (native)
 			throw Failure(Exit::failure,

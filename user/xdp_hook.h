@@ -29,12 +29,20 @@ inline constexpr unsigned kXdpRunPriority = 60;
 // dispatcher in the other mode.  The message names the choices.
 void require_shareable_xdp_hook(unsigned ifindex, const std::string &device, bool native);
 
+enum class XdpAttach { attached, refused_by_dispatcher };
+
 // Loads the XDP program @prog_name of the opened, not yet loaded @obj into
 // @device's dispatcher (libxdp makes one if the hook is empty), at
 // kXdpRunPriority, its XDP_PASS going on to the next program.  libxdp loads
-// @obj, whose maps must be set up for that (reused from the gate's).
-void attach_gate_xdp(bpf_object *obj, const char *prog_name, unsigned ifindex, bool native,
-                     const std::string &device);
+// @obj, whose maps must be set up for that (reused from the gate's).  Where
+// the kernel cannot run the dispatcher at all, libxdp attaches the program
+// alone.  Where the kernel refuses the program in a dispatcher slot (Linux
+// >= 6.13 with libxdp < 1.5.5) and the hook is empty, returns
+// refused_by_dispatcher: attach a fresh copy of the object (libbpf loads an
+// object once) with @alone, which attaches it without the dispatcher.
+// Throws Failure otherwise.
+XdpAttach attach_gate_xdp(bpf_object *obj, const char *prog_name, unsigned ifindex, bool native,
+                          bool alone, const std::string &device);
 
 // Where the program that uses the gate's config map @config_map_fd runs in
 // @ifindex's XDP hook, and beside which others; prog_id 0 if it does not.

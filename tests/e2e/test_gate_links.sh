@@ -120,7 +120,7 @@ verdict "$(clean; echo $?)" "detach then cleans up the gate whose XDP program wa
 # while the pin of the program still names it.  Needs the dispatcher.
 attach || echo "attach failed: $(cat "$LOG/attach.out")"
 if ! S "$SGATE" status | grep -q '^  xdp: .*, libxdp dispatcher, run priority'; then
-	reason="this kernel cannot run libxdp's dispatcher (it refuses freplace programs: too old, or kernel lockdown)"
+	reason="the gate runs alone in the XDP hook here: libxdp's dispatcher cannot run its program ($(sed -n 's/^sgate: note: libxdp.s dispatcher cannot run the gate.s program here (\(.*\)), so .*/\1/p' "$LOG/attach.out"))"
 	ok "libxdp's pin of the gate's slot link removed # SKIP $reason"
 	ok "detach then cleans up the gate whose slot link is gone # SKIP $reason"
 	S "$SGATE" detach "$SDEV" >/dev/null 2>&1

@@ -12,8 +12,11 @@
 # neighbour in libxdp's dispatcher, attached before or after the gate:
 # it drops the source it is told to, the gate still answers and completes
 # the handshakes of the others, and detaching either leaves the other
-# working.  Where the kernel cannot run libxdp's dispatcher (it refuses
-# freplace programs: too old, or kernel lockdown), those tests say SKIP.
+# working.  Where libxdp's dispatcher cannot run the gate's program, those
+# tests say SKIP: the kernel refuses freplace programs (too old, or kernel
+# lockdown), or Linux >= 6.13 refuses a program that changes packet data
+# in the slots of libxdp older than 1.5.5 -- there, with xdp-filter in the
+# dispatcher, attach must refuse and name the upgrade.
 #
 # xdp-filter keeps one set of maps for the whole host (under
 # /sys/fs/bpf/xdp-filter): the test blocks only an address of its own
@@ -59,8 +62,12 @@ attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" --key-period 5 "$@" >"$LOG/
 detach() { S "$SGATE" detach "$SDEV" >"$LOG/detach.out" 2>&1; }
 smac=$(mac_of S "$SDEV")
 # One raw handshake from SRC: "established" if the SYN was answered and
-# the final ACK made a connection, "silent" if nothing answered.
-handshake() { C "$BUILD/rawsend" "$CDEV" "$smac" "$1" "$SADDR" "$PORT" handshake 0 2>&1 | sed -n 's/^result=//p'; }
+# the final ACK made a connection, "no SYN-ACK" if the SYN got no answer.
+handshake() {
+	local r
+	r=$(C "$BUILD/rawsend" "$CDEV" "$smac" "$1" "$SADDR" "$PORT" handshake 0 2>&1 | sed -n 's/^result=//p')
+	echo "${r:-no SYN-ACK}"
+}
 # A real client connection; handed to the stack by the gate's TC half.
 through_gate() {
 	local before
@@ -122,10 +129,26 @@ verdict "$([ $rc = 6 ] && echo "$out" | grep -q 'generic mode' &&
 	"exit $rc: $out"
 S ip link set dev "$SDEV" xdpgeneric off
 
-# 3. xdp-filter, a real neighbour in libxdp's dispatcher.
+# 3. xdp-filter, a real neighbour in libxdp's dispatcher.  Can the
+# dispatcher here take the gate's program, and xdp-filter's?
+attach
+gate_slot=$(S "$SGATE" status 2>/dev/null | grep -c '^  xdp: .*, libxdp dispatcher, run priority')
+detach
 S xdp-filter load -m native "$SDEV" >"$LOG/filter.out" 2>&1
-if ! S xdp-loader status "$SDEV" 2>/dev/null | grep -q xdp_dispatcher; then
-	reason="this kernel cannot run libxdp's dispatcher (it refuses freplace programs: too old, or kernel lockdown)"
+filter_slot=$(S xdp-loader status "$SDEV" 2>/dev/null | grep -c xdp_dispatcher)
+if [ "$gate_slot" = 0 ]; then
+	refusal="xdp-filter in a dispatcher that cannot take the gate's program: attach refuses (exit 6), names the upgrade, leaves xdp-filter running"
+	if [ "$filter_slot" != 0 ]; then
+		out=$(S "$SGATE" attach "$SDEV" --ports "$PORT" 2>&1)
+		rc=$?
+		verdict "$([ $rc = 6 ] && echo "$out" | grep -q 'libxdp and xdp-tools to 1.5.5 or later' &&
+			S xdp-loader status "$SDEV" | grep -q xdpfilt_ && gate_gone; echo $?)" \
+			"$refusal" "exit $rc: $out" "$(S xdp-loader status "$SDEV")"
+		reason="libxdp's dispatcher cannot take the gate's program here: libxdp older than 1.5.5, on a kernel that refuses a program that changes packet data in its slots"
+	else
+		reason="this kernel cannot run libxdp's dispatcher (it refuses freplace programs: too old, or kernel lockdown)"
+		ok "$refusal # SKIP $reason"
+	fi
 	for t in "xdp-filter first, gate second" "both do their job" "detaching the gate leaves xdp-filter working" \
 		"gate first, xdp-filter second" "both do their job (gate first)" \
 		"unloading xdp-filter leaves the gate working" "detach then leaves the hook empty"; do
@@ -136,6 +159,7 @@ if ! S xdp-loader status "$SDEV" 2>/dev/null | grep -q xdp_dispatcher; then
 	[ "$fail" = 0 ]
 	exit
 fi
+ok "xdp-filter in a dispatcher that cannot take the gate's program: refused # SKIP the dispatcher here takes the gate's program"
 S xdp-filter ip "$BLOCKED" -m src >>"$LOG/filter.out" 2>&1
 
 # status's XDP lines: "xdp:" and the programs before and after the gate.
@@ -148,7 +172,7 @@ both_work() {
 	r1=$(handshake "$BLOCKED")
 	[ "$(gate_stat syn_answered)" = "$answered0" ] || { echo "the gate answered $BLOCKED"; return 1; }
 	r2=$(handshake "$CADDR")
-	[ "$r1" = silent ] && [ "$r2" = established ] && [ "$(gate_stat syn_answered)" -gt "$answered0" ] &&
+	[ "$r1" = "no SYN-ACK" ] && [ "$r2" = established ] && [ "$(gate_stat syn_answered)" -gt "$answered0" ] &&
 		through_gate || { echo "blocked: $r1, other: $r2"; return 1; }
 }
 
@@ -166,7 +190,7 @@ detach
 # Without the gate, the stack answers; rawsend's own stack resets what the
 # stack answers, so a real client stands for $CADDR.
 r1=$(handshake "$BLOCKED")
-verdict "$(gate_gone && S xdp-loader status "$SDEV" | grep -q xdpfilt_ && [ "$r1" = silent ] &&
+verdict "$(gate_gone && S xdp-loader status "$SDEV" | grep -q xdpfilt_ && [ "$r1" = "no SYN-ACK" ] &&
 	C "$BUILD/echo" client "$SADDR" "$PORT" 2 >"$LOG/client.out" 2>&1; echo $?)" \
 	"detaching the gate leaves xdp-filter working: it still drops $BLOCKED; $CADDR connects" \
 	"blocked: $r1" "$(cat "$LOG/client.out" "$LOG/detach.out")" "$(S xdp-loader status "$SDEV")"
