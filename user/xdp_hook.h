@@ -21,7 +21,10 @@ namespace sgate {
 // the gate never answers a SYN from a source the host refuses, nor sends
 // SYN-ACKs towards it.  The gate ends the chain for what it judges (SYNs
 // answered with XDP_TX, forged final ACKs dropped): the programs after it
-// see only what it passes, as the stack would.
+// see only what it passes, as the stack would.  The agent sets the
+// priority and the chain-call actions at load (attach_gate_xdp()), not an
+// XDP_RUN_CONFIG in bpf/sgate.bpf.c: the program runs only as the agent
+// loads it, so the choice lives in one place, beside its reasons.
 inline constexpr unsigned kXdpRunPriority = 60;
 
 // Exit::xdp_busy where @device's XDP hook holds something the gate cannot
