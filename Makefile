@@ -29,7 +29,7 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	    gcc g++ make libcmocka-dev libsodium-dev iproute2 ethtool \
 	    iptables python3 python3-scapy gcc-multilib libnl-genl-3-dev \
 	    libnl-route-3-dev nlohmann-json3-dev libsystemd-dev libtomlplusplus-dev \
-	    libcpp-httplib-dev prometheus libssl-dev gnutls-bin
+	    libcpp-httplib-dev prometheus libssl-dev gnutls-bin libxdp-dev xdp-tools
 # The man pages (scdoc), the DKMS build, make deb and the check of its packages.
 DEB_PKGS += scdoc dkms dpkg-dev debhelper dh-dkms lintian debootstrap
 # sgate.ko and the VM that runs its selftests (this host's kernel has no

@@ -66,7 +66,11 @@ _sgate()
 		return
 		;;
 	--xdp-mode)
-		mapfile -t COMPREPLY < <(compgen -W 'native generic' -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W 'auto native generic' -- "$cur")
+		return
+		;;
+	--xdp-hook)
+		mapfile -t COMPREPLY < <(compgen -W 'shared alone' -- "$cur")
 		return
 		;;
 	--ports | --mss | --key-period | --watch)

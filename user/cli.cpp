@@ -151,6 +151,8 @@ void parse_command_options(ArgReader &in, const CommandSpec &spec, Invocation &i
 			saw_dtls_ports = true;
 		} else if (attach && opt.name == "--xdp-mode") {
 			inv.xdp_mode = parse_xdp_mode(in.value_of(opt));
+		} else if (attach && opt.name == "--xdp-hook") {
+			inv.xdp_hook = parse_xdp_hook(in.value_of(opt), "--xdp-hook");
 		} else if (attach && opt.name == "--mss") {
 			inv.mss = static_cast<unsigned>(
 			        parse_number_in(in.value_of(opt), kMinMss, kMaxMss, "--mss"));
@@ -228,6 +230,21 @@ const char *xdp_mode_name(XdpMode mode)
 		return "generic";
 	}
 	return "?";
+}
+
+const char *xdp_hook_name(XdpHook hook)
+{
+	return hook == XdpHook::alone ? "alone" : "shared";
+}
+
+XdpHook parse_xdp_hook(std::string_view text, std::string_view what)
+{
+	if (text == "shared")
+		return XdpHook::shared;
+	if (text == "alone")
+		return XdpHook::alone;
+	throw Failure(Exit::usage, std::string(what) + " must be 'shared' or 'alone', not '" +
+	                                   std::string(text) + "'");
 }
 
 bool valid_device_name(std::string_view name)

@@ -47,6 +47,9 @@ std::string format_port_list(const PortBitmap &ports);
 enum class Command { none, attach, detach, status, rotate, stats, keys, run };
 // automatic: native where the device's driver has XDP, else generic.
 enum class XdpMode { automatic, native, generic };
+// shared: through libxdp's dispatcher, so other XDP programs can run beside
+// the gate; alone: the gate's full program holds the hook by itself.
+enum class XdpHook { shared, alone };
 
 struct Invocation {
 	Command command = Command::none;
@@ -59,6 +62,7 @@ struct Invocation {
 	PortBitmap ports{};
 	PortBitmap dtls_ports{}; // UDP ports whose DTLS handshakes the gate answers
 	XdpMode xdp_mode = XdpMode::automatic;
+	XdpHook xdp_hook = XdpHook::shared;
 	std::optional<unsigned> mss;
 	// Unset: map mode uses SGATE_DEFAULT_EPOCH_SECONDS, module mode keeps
 	// the module's epoch length rather than renumbering its epochs.
@@ -84,6 +88,9 @@ Invocation parse_command_line(const std::vector<std::string_view> &args);
 
 const char *command_name(Command command);
 const char *xdp_mode_name(XdpMode mode);
+const char *xdp_hook_name(XdpHook hook);
+// "shared" or "alone"; throws Failure(Exit::usage) naming @what otherwise.
+XdpHook parse_xdp_hook(std::string_view text, std::string_view what);
 
 // The kernel's rule (dev_valid_name()): the name also becomes a directory
 // under the pin root, so "..", "/" and the like must never get that far.

@@ -27,6 +27,7 @@
 #include "keys.h"
 #include "module.h"
 #include "stale_pins.h"
+#include "xdp_hook.h"
 
 namespace sgate {
 
@@ -101,18 +102,22 @@ struct SkeletonDeleter {
 };
 using Skeleton = std::unique_ptr<sgate_bpf, SkeletonDeleter>;
 
-Skeleton load_programs(KeyMode mode, XdpMode xdp_mode)
+// Every XDP program of the object: bpf/sgate.bpf.c says which runs where.
+std::vector<bpf_program *> xdp_programs(const sgate_bpf &skel)
+{
+	return {skel.progs.sgate_xdp, skel.progs.sgate_xdp_skb, skel.progs.sgate_xdp_slot};
+}
+
+// The TC half and every map.  The XDP program is loaded later, by libxdp,
+// into the device's XDP hook (open_xdp_half()).
+Skeleton load_programs(KeyMode mode)
 {
 	Skeleton skel(sgate_bpf__open());
 	if (!skel)
 		throw Failure(Exit::failure,
 		              "cannot open sgate's BPF object: " + errno_text(errno));
-	// One XDP program per mode (bpf/sgate.bpf.c says why); auto may need
-	// either, as it learns only at attach whether the driver has XDP.
-	if (xdp_mode == XdpMode::generic)
-		bpf_program__set_autoload(skel->progs.sgate_xdp, false);
-	if (xdp_mode == XdpMode::native)
-		bpf_program__set_autoload(skel->progs.sgate_xdp_skb, false);
+	for (bpf_program *xdp : xdp_programs(*skel))
+		bpf_program__set_autoload(xdp, false);
 	// Before load: the verifier then drops the calls of the mode not taken,
 	// so the weak kfuncs need the module only where it is used.
 	skel->rodata->sgate_module_mode = mode == KeyMode::module;
@@ -131,6 +136,72 @@ Skeleton load_programs(KeyMode mode, XdpMode xdp_mode)
 		                                           "come from this sgate's sources"
 		                                         : ""));
 	return skel;
+}
+
+// The XDP program @prog_name, for libxdp to load: a second copy of the
+// object whose maps, .rodata included, are @loaded's, so that both halves
+// share every map and the loader's switches.
+Skeleton open_xdp_half(const sgate_bpf &loaded, const char *prog_name)
+{
+	Skeleton skel(sgate_bpf__open());
+	if (!skel)
+		throw Failure(Exit::failure,
+		              "cannot open sgate's BPF object: " + errno_text(errno));
+	bpf_program__set_autoload(skel->progs.sgate_tc, false);
+	for (bpf_program *xdp : xdp_programs(*skel))
+		bpf_program__set_autoload(xdp, std::string(bpf_program__name(xdp)) == prog_name);
+	bpf_map *map;
+	bpf_object__for_each_map(map, skel->obj)
+	{
+		const bpf_map *twin = bpf_object__find_map_by_name(loaded.obj, bpf_map__name(map));
+		if (!twin || bpf_map__reuse_fd(map, bpf_map__fd(twin)))
+			throw Failure(Exit::failure, std::string("cannot share the map ") +
+			                                     bpf_map__name(map) +
+			                                     " with the XDP program: " +
+			                                     errno_text(twin ? errno : ENOENT));
+	}
+	return skel;
+}
+
+// The mode attach tries first: auto joins the mode of the programs already
+// in the hook, else tries native.
+XdpMode first_xdp_mode(XdpMode asked, unsigned ifindex)
+{
+	if (asked != XdpMode::automatic)
+		return asked;
+	return xdp_hook_mode(ifindex).value_or(XdpMode::native);
+}
+
+// Puts the XDP half into @device's hook and returns the mode it took.  The
+// full program first (its frame sized to each reply, its verdicts handed to
+// TC in metadata); where the kernel refuses it in a slot of the libxdp
+// dispatcher on the hook, the slot program, which changes neither
+// (bpf/sgate.bpf.c).  With XdpHook::alone, the full program alone.  Auto
+// falls back to generic only where the driver has no native XDP, so any
+// other refusal of native mode is reported.
+XdpMode attach_xdp_half(const sgate_bpf &skel, unsigned ifindex, const std::string &device,
+                        XdpMode asked, XdpHook hook)
+{
+	const bool alone = hook == XdpHook::alone;
+	XdpMode mode = first_xdp_mode(asked, ifindex);
+	for (;;) {
+		const bool native = mode == XdpMode::native;
+		const char *full = native ? "sgate_xdp" : "sgate_xdp_skb";
+		Skeleton half = open_xdp_half(skel, full);
+		XdpAttach result = attach_gate_xdp(half->obj, full, ifindex, native, alone, device);
+		if (result == XdpAttach::refused_by_dispatcher) {
+			half = open_xdp_half(skel, "sgate_xdp_slot");
+			result = attach_gate_xdp(half->obj, "sgate_xdp_slot", ifindex, native,
+			                         false, device);
+		}
+		if (result == XdpAttach::attached)
+			return mode;
+		if (result == XdpAttach::no_native_xdp && asked == XdpMode::automatic && native) {
+			mode = XdpMode::generic;
+			continue;
+		}
+		throw_xdp_refusal(result, device, native);
+	}
 }
 
 void update_map(const bpf_map *map, __u32 key, const void *value, const char *what)
@@ -201,48 +272,6 @@ void install_empty_keyrings(const sgate_bpf &skel)
 	update_map(skel.maps.sgate_key_sel, 0, &live_slot, "key selector");
 }
 
-UniqueFd link_xdp(const sgate_bpf &skel, unsigned ifindex, XdpMode mode)
-{
-	bpf_link_create_opts opts{};
-	opts.sz = sizeof opts;
-	opts.flags = mode == XdpMode::native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
-	const int prog_fd = bpf_program__fd(mode == XdpMode::native ? skel.progs.sgate_xdp
-	                                                            : skel.progs.sgate_xdp_skb);
-	return UniqueFd(bpf_link_create(prog_fd, static_cast<int>(ifindex), BPF_XDP, &opts));
-}
-
-// The XDP link and the mode it took: auto tries native first, and takes
-// generic only where the kernel says the driver has no XDP (EOPNOTSUPP), so
-// any other refusal of native mode is reported rather than hidden.
-UniqueFd attach_xdp(const sgate_bpf &skel, unsigned ifindex, const std::string &device,
-                    XdpMode &mode)
-{
-	XdpMode tried = mode == XdpMode::generic ? XdpMode::generic : XdpMode::native;
-	UniqueFd link = link_xdp(skel, ifindex, tried);
-	int err = errno;
-	if (!link && mode == XdpMode::automatic && err == EOPNOTSUPP) {
-		tried = XdpMode::generic;
-		link = link_xdp(skel, ifindex, tried);
-		err = errno;
-	}
-	if (link) {
-		mode = tried;
-		return link;
-	}
-	if (err == EBUSY || err == EEXIST)
-		throw Failure(Exit::xdp_busy, "another XDP program was attached to " + device +
-		                                      " meanwhile: see 'bpftool net show dev " +
-		                                      device + "'");
-	if (mode == XdpMode::native && err == EOPNOTSUPP)
-		throw Failure(Exit::failure, "the driver of " + device +
-		                                     " has no native XDP: use --xdp-mode generic "
-		                                     "(or auto)");
-	throw Failure(Exit::failure,
-	              std::string("cannot attach the XDP program to ") + device + " in " +
-	                      xdp_mode_name(tried) + " mode: " + errno_text(err) +
-	                      (tried == XdpMode::native ? " (try --xdp-mode generic)" : ""));
-}
-
 // The TC half also on every VLAN device above @device: the stack strips one
 // tag per device a frame crosses, and the hand-off needs the IP header, so a
 // QinQ frame is handed off at the VLAN device where its last tag comes off.
@@ -261,6 +290,43 @@ std::vector<std::string> attach_vlan_tc(const sgate_bpf &skel, const std::string
 		pin_object(links.back().get(), dir, vlan_tc_link_pin(ifindex).c_str(), rollback);
 	}
 	return vlans;
+}
+
+// Where the XDP half went: a slot of libxdp's dispatcher, or, where the
+// kernel cannot run the dispatcher, the hook alone.
+void report_xdp_place(const XdpHookStatus &xdp, const std::string &device, XdpHook asked)
+{
+	if (!xdp.dispatcher) {
+		if (asked == XdpHook::alone)
+			std::printf(
+			        "sgate: XDP program %s holds the XDP hook of %s alone, as asked "
+			        "(--xdp-hook alone): no other XDP program can run beside it\n",
+			        xdp.name.c_str(), device.c_str());
+		else
+			std::printf(
+			        "sgate: note: this kernel cannot run libxdp's dispatcher (it "
+			        "refuses freplace programs: too old, or kernel lockdown), so the "
+			        "gate holds the XDP hook of %s alone: no other XDP program can run "
+			        "beside it\n",
+			        device.c_str());
+		return;
+	}
+	std::printf("sgate: XDP program %s in libxdp's dispatcher on %s at run priority %u",
+	            xdp.name.c_str(), device.c_str(), xdp.run_prio);
+	for (const auto &[label, programs] :
+	     {std::pair{"after", &xdp.before}, std::pair{"before", &xdp.after}})
+		for (std::size_t i = 0; i < programs->size(); i++)
+			std::printf("%s%s (prog id %u, run priority %u)",
+			            i ? ", " : (std::string("; ") + label + " ").c_str(),
+			            (*programs)[i].name.c_str(), (*programs)[i].prog_id,
+			            (*programs)[i].run_prio);
+	std::printf("\n");
+	if (xdp.slot_program)
+		std::printf("sgate: note: this kernel refuses the gate's full program in the slots "
+		            "of this libxdp's dispatcher (Linux >= 6.13 or 6.12 stable, libxdp < "
+		            "1.5.5), so it runs sgate_xdp_slot: TC verifies each cookie again, and "
+		            "replies are padded to the request's length; --xdp-hook alone runs the "
+		            "full program, without neighbours\n");
 }
 
 } // namespace
@@ -283,7 +349,7 @@ void run_attach(const Invocation &inv)
 	// namespace's directory is empty, and an attach or status run in
 	// another namespace may have removed it as stale before the lock.
 	prepare_pin_root(root);
-	UniqueFd tc_link, xdp_link; // declared before the rollback, which uses them
+	UniqueFd tc_link; // declared before the rollback, which uses it
 	std::vector<UniqueFd> vlan_tc_links;
 	Rollback rollback;
 	const std::string ns_dir = netns_dir(root);
@@ -294,9 +360,13 @@ void run_attach(const Invocation &inv)
 		              device + " is already guarded by sgate (pins in " + dir +
 		                      "); to change its settings run 'sgate detach " + device +
 		                      "' first");
-	require_no_xdp_program(ifindex, device);
+	if (inv.xdp_hook == XdpHook::alone)
+		require_empty_xdp_hook(ifindex, device);
+	else
+		require_shareable_xdp_hook(
+		        ifindex, device, first_xdp_mode(inv.xdp_mode, ifindex) == XdpMode::native);
 
-	Skeleton skel = load_programs(plan.mode, inv.xdp_mode);
+	Skeleton skel = load_programs(plan.mode);
 	const sgate_config config = gate_config_for(inv, device, plan.epoch_seconds);
 	update_map(skel->maps.sgate_config, 0, &config, "gate config");
 	if (plan.mode == KeyMode::module)
@@ -307,7 +377,7 @@ void run_attach(const Invocation &inv)
 	// The order makes an attach killed at any step (SIGKILL runs no
 	// rollback) harmless and cleanable: TC first, which without XDP in front
 	// of it is a pass; XDP last, so the gate never answers SYNs without the
-	// TC program that completes its handshakes.  Each link is pinned as
+	// TC program that completes its handshakes.  Each TC link is pinned as
 	// soon as it exists, so 'sgate detach' finds and removes it; killed
 	// before its pin, a link dies with its only fd.
 	make_directory(dir, rollback);
@@ -322,28 +392,35 @@ void run_attach(const Invocation &inv)
 	pin_object(bpf_map__fd(skel->maps.sgate_key_sel), dir, pin::key_sel, rollback);
 	pin_object(bpf_map__fd(skel->maps.sgate_stats), dir, pin::stats, rollback);
 
-	XdpMode xdp_mode = inv.xdp_mode;
-	xdp_link = attach_xdp(*skel, ifindex, device, xdp_mode);
-	rollback.add([fd = xdp_link.get()] { bpf_link_detach(fd); });
-	pin_object(xdp_link.get(), dir, pin::xdp_link, rollback);
+	// libxdp pins the XDP half with the dispatcher before it attaches that.
+	// detach finds the gate's program by the config map pinned above, in
+	// the hook or in the pins of a dispatcher a kill left unattached.
+	const XdpMode xdp_mode =
+	        attach_xdp_half(*skel, ifindex, device, inv.xdp_mode, inv.xdp_hook);
+	rollback.add([ifindex, fd = bpf_map__fd(skel->maps.sgate_config), device] {
+		detach_gate_xdp(ifindex, fd, device);
+	});
 	// Last, as it cannot be undone without renumbering the epochs once more.
 	if (plan.module_epoch_was)
 		plan.module->set_epoch_seconds(plan.epoch_seconds);
 	rollback.commit();
 
+	const XdpHookStatus xdp = find_gate_xdp(ifindex, bpf_map__fd(skel->maps.sgate_config));
 	std::printf(
 	        "sgate: guarding %s (ifindex %u): TCP ports %s, XDP %s%s, MSS %u/%u (IPv4/IPv6), "
 	        "key period %u s, key mode %s\n",
 	        device.c_str(), ifindex, format_port_list(inv.ports).c_str(),
 	        xdp_mode_name(xdp_mode), inv.xdp_mode == XdpMode::automatic ? " (auto)" : "",
 	        config.mss_v4, config.mss_v6, plan.epoch_seconds, key_mode_text(plan.mode));
+	report_xdp_place(xdp, device, inv.xdp_hook);
 	if (config.dtls_enabled)
 		std::printf("sgate: DTLS ports %s: ClientHellos without a valid cookie get a "
 		            "HelloVerifyRequest at XDP\n",
 		            format_port_list(inv.dtls_ports).c_str());
 	std::printf("sgate: hand-off on %s: %s\n", device.c_str(),
 	            handoff_path_text(expected_handoff_path(device_driver(device),
-	                                                    xdp_mode == XdpMode::generic),
+	                                                    xdp_mode == XdpMode::generic,
+	                                                    xdp.slot_program),
 	                              device_driver(device))
 	                    .c_str());
 	if (!vlans.empty()) {

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <cerrno>
 #include <cstdio>
+#include <net/if.h>
 #include <unistd.h>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "gate_pins.h"
 #include "hooks.h"
 #include "host.h"
+#include "xdp_hook.h"
 
 namespace sgate {
 
@@ -25,6 +27,22 @@ void detach_link(const std::string &path)
 	UniqueFd link(bpf_obj_get(path.c_str()));
 	if (link && link_info(link.get()).ifindex)
 		bpf_link_detach(link.get());
+}
+
+// The gate's program leaves the device's XDP hook; the programs beside it
+// stay.  Without the config pin, the attach that made @dir was killed
+// before the XDP half, which it attaches last.
+void detach_xdp_half(const std::string &dir, const std::string &device)
+{
+	UniqueFd config(bpf_obj_get((dir + "/" + pin::config).c_str()));
+	if (!config)
+		return;
+	UniqueFd tc(bpf_obj_get((dir + "/" + pin::tc_link).c_str()));
+	unsigned ifindex = tc ? link_info(tc.get()).ifindex : 0;
+	if (!ifindex)
+		ifindex = if_nametoindex(device.c_str());
+	if (ifindex)
+		detach_gate_xdp(ifindex, config.get(), device);
 }
 
 void remove_pins(const std::string &dir)
@@ -58,7 +76,8 @@ void run_detach(const Invocation &inv)
 
 	// XDP first: the gate stops answering SYNs before it stops completing
 	// the handshakes it answered.
-	detach_link(dir + "/" + pin::xdp_link);
+	detach_xdp_half(dir, device);
+	detach_link(dir + "/" + pin::xdp_link); // an older sgate's XDP link
 	detach_link(dir + "/" + pin::tc_link);
 	for (const std::string &name : vlan_tc_link_pins(dir))
 		detach_link(dir + "/" + name);

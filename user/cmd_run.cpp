@@ -29,6 +29,7 @@
 #include "keys.h"
 #include "metrics_server.h"
 #include "service_config.h"
+#include "xdp_hook.h"
 
 namespace sgate {
 
@@ -169,6 +170,7 @@ private:
 		Invocation r = request(Command::attach, d.name);
 		r.ports = d.ports;
 		r.xdp_mode = d.xdp_mode;
+		r.xdp_hook = d.xdp_hook;
 		r.mss = d.mss;
 		r.key_period = config.key_period;
 		run_attach(r);
@@ -220,8 +222,16 @@ private:
 			why = std::string("key mode ") + key_mode_name(mode) +
 			      ", the config wants " + key_mode_choice_name(config.key_mode);
 		}
-		const LinkInfo xdp = link_info(gate.xdp_link_fd());
-		const std::string xdp_mode = xdp_mode_of(xdp.ifindex, xdp.prog_id);
+		const unsigned ifindex = gate.device_index();
+		const XdpHookStatus xdp =
+		        ifindex ? find_gate_xdp(ifindex, gate.config_fd()) : XdpHookStatus{};
+		const std::string &xdp_mode = xdp.mode;
+		// Only this way round: a gate that asked to share the hook holds it
+		// alone where the kernel cannot run libxdp's dispatcher, and
+		// attaching anew would not change that.
+		if (d.xdp_hook == XdpHook::alone && xdp.dispatcher)
+			why += (why.empty() ? "" : "; ") +
+			       std::string("XDP in libxdp's dispatcher, the config wants it alone");
 		// "auto" keeps the mode the gate has: attaching anew for the
 		// other one would lose the handshakes in flight for nothing.
 		const bool xdp_mode_fits = d.xdp_mode == XdpMode::automatic

@@ -20,6 +20,7 @@
 #include "output.h"
 #include "stale_pins.h"
 #include "unique_fd.h"
+#include "xdp_hook.h"
 
 namespace sgate {
 
@@ -117,25 +118,25 @@ GateStatus gate_status(const std::string &root, const std::string &device,
 	try {
 		PinnedGate gate(root, device);
 		const sgate_config cfg = gate.config();
-		status.xdp = link_status(gate.xdp_link_fd());
 		status.tc = link_status(gate.tc_link_fd());
 		status.vlan_tc = vlan_hooks(root, device);
-		status.ifindex = status.xdp.ifindex ? status.xdp.ifindex : status.tc.ifindex;
-		// Neither link names a device: it is gone, unless one of that
-		// name is still here and both links were detached from it.
-		if (!status.ifindex)
-			status.ifindex = if_nametoindex(device.c_str());
+		// The TC link names no device: it is gone, unless one of that
+		// name is still here and the link was detached from it.
+		status.ifindex = gate.device_index();
 		if (status.ifindex) {
 			char name[IF_NAMESIZE] = "?";
 			if_indextoname(status.ifindex, name);
 			status.ifname = name;
+			status.xdp = find_gate_xdp(status.ifindex, gate.config_fd());
 		}
-		if (status.xdp.ifindex) {
-			status.xdp_mode = xdp_mode_of(status.xdp.ifindex, status.xdp.prog_id);
+		if (status.xdp.prog_id) {
 			const std::string driver = device_driver(status.ifname);
-			HandoffPath path = observed_handoff_path(gate.counters());
+			HandoffPath path = status.xdp.slot_program
+			                           ? HandoffPath::slot
+			                           : observed_handoff_path(gate.counters());
 			if (path == HandoffPath::unknown)
-				path = expected_handoff_path(driver, status.xdp_mode == "generic");
+				path = expected_handoff_path(driver, status.xdp.mode == "generic",
+				                             false);
 			status.handoff = handoff_path_text(path, driver);
 		}
 		status.config = cfg;

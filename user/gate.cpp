@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <net/if.h>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "exit_status.h"
 #include "gate_pins.h"
 #include "hooks.h"
+#include "xdp_hook.h"
 
 namespace sgate {
 
@@ -137,7 +139,6 @@ PinnedGate::PinnedGate(const std::string &root, const std::string &device)
 	keys_ = open_map(pin::keys, sizeof(sgate_keyring), SGATE_KEYRING_SLOTS);
 	key_sel_ = open_map(pin::key_sel, sizeof(__u32), 1);
 	stats_ = open_map(pin::stats, sizeof(sgate_stats), 1);
-	xdp_link_ = open_link(pin::xdp_link);
 	tc_link_ = open_link(pin::tc_link);
 
 	const sgate_config cfg = config();
@@ -259,16 +260,35 @@ Counters PinnedGate::counters() const
 	return sum_per_cpu(values, static_cast<unsigned>(ncpus));
 }
 
+unsigned PinnedGate::device_index() const
+{
+	const unsigned held = tc_link_ ? link_info(tc_link_.get()).ifindex : 0;
+	return held ? held : if_nametoindex(device_.c_str());
+}
+
+// Either half's program says: both share one .rodata.  The pinned TC link
+// first, as it stays with the gate while libxdp moves the XDP half from
+// dispatcher to dispatcher, or another tool takes it out.
+unsigned PinnedGate::program_id() const
+{
+	if (const unsigned tc = tc_link_ ? link_info(tc_link_.get()).prog_id : 0)
+		return tc;
+	const unsigned ifindex = device_index();
+	return ifindex ? find_gate_xdp(ifindex, config_.get()).prog_id : 0;
+}
+
 KeyMode PinnedGate::key_mode() const
 {
-	if (!xdp_link_)
+	const unsigned prog_id = program_id();
+	if (!prog_id)
 		throw Failure(Exit::failure, "cannot tell the key mode of " + device_ +
-		                                     ": the pin of its XDP link is gone");
-	const LinkInfo link = link_info(xdp_link_.get());
-	UniqueFd prog(link.prog_id ? bpf_prog_get_fd_by_id(link.prog_id) : -1);
+		                                     ": neither its TC link's pin nor its XDP "
+		                                     "program is left; 'sgate detach " +
+		                                     device_ + "', then attach again");
+	UniqueFd prog(bpf_prog_get_fd_by_id(prog_id));
 	if (!prog)
-		throw Failure(Exit::failure, "cannot open the XDP program of " + device_ + ": " +
-		                                     errno_text(link.prog_id ? errno : ENOENT));
+		throw Failure(Exit::failure,
+		              "cannot open the program of " + device_ + ": " + errno_text(errno));
 	// A program built before module mode existed has no such flag: map mode.
 	return rodata_bool(prog.get(), "sgate_module_mode").value_or(false) ? KeyMode::module
 	                                                                    : KeyMode::map;

@@ -1,5 +1,5 @@
-// A gate as later sgate runs see it: its maps, XDP link and tcx link,
-// opened by their pins, with no skeleton loaded; and the gates a command
+// A gate as later sgate runs see it: its maps and tcx link, opened by
+// their pins, with no skeleton loaded; and the gates a command
 // acts on, opened together.
 #pragma once
 
@@ -42,17 +42,22 @@ public:
 	KeyMode key_mode() const;
 
 	// -1 where the link's pin is gone: status reports it, detach cleans up.
-	int xdp_link_fd() const { return xdp_link_.get(); }
 	int tc_link_fd() const { return tc_link_.get(); }
+	// The gate's XDP program is found in the device's XDP hook by this map
+	// (user/xdp_hook.h).
+	int config_fd() const { return config_.get(); }
+	// The device the TC link holds, else the one of that name here; 0: none.
+	unsigned device_index() const;
 
 private:
+	unsigned program_id() const;
 	UniqueFd open_map(const char *name, unsigned value_size, unsigned max_entries);
 	UniqueFd open_pin(const char *name);
 	UniqueFd open_link(const char *name);
 
 	std::string root_;
 	std::string device_;
-	UniqueFd config_, keys_, key_sel_, stats_, xdp_link_, tc_link_;
+	UniqueFd config_, keys_, key_sel_, stats_, tc_link_;
 };
 
 // A gate and its key mode, which every command that reads or changes keys

@@ -23,6 +23,8 @@ inline constexpr const char *config = "config";
 inline constexpr const char *keys = "keys";
 inline constexpr const char *key_sel = "key_sel";
 inline constexpr const char *stats = "stats";
+// An older sgate attached XDP by a link of its own; libxdp's dispatcher
+// now holds the XDP half (user/xdp_hook.h).
 inline constexpr const char *xdp_link = "xdp_link";
 inline constexpr const char *tc_link = "tc_link";
 // The same TC program on each VLAN device above the gate's device, named by

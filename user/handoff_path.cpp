@@ -23,8 +23,10 @@ bool listed(const auto &list, const std::string &driver)
 
 } // namespace
 
-HandoffPath expected_handoff_path(const std::string &driver, bool generic_xdp)
+HandoffPath expected_handoff_path(const std::string &driver, bool generic_xdp, bool slot_program)
 {
+	if (slot_program)
+		return HandoffPath::slot;
 	if (generic_xdp || listed(kMetadataDrivers, driver))
 		return HandoffPath::metadata;
 	if (listed(kNoMetadataDrivers, driver))
@@ -49,6 +51,9 @@ std::string handoff_path_text(HandoffPath path, const std::string &driver)
 		return "XDP metadata";
 	case HandoffPath::tc_verify:
 		return "TC verifies each cookie again (" + of + " gives XDP no metadata room)";
+	case HandoffPath::slot:
+		return "TC verifies each cookie again (the gate's program in libxdp's dispatcher "
+		       "writes no metadata)";
 	case HandoffPath::unknown:
 		break;
 	}

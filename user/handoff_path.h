@@ -10,11 +10,14 @@
 
 namespace sgate {
 
-enum class HandoffPath { metadata, tc_verify, unknown };
+// slot: TC verifies, as the gate's program in a slot of libxdp's
+// dispatcher writes no metadata (bpf/sgate.bpf.c says why).
+enum class HandoffPath { metadata, tc_verify, slot, unknown };
 
-// Generic XDP always has metadata room; a native driver as sgate knows it,
-// else unknown: the gate then finds out at the first verified ACK.
-HandoffPath expected_handoff_path(const std::string &driver, bool generic_xdp);
+// The slot program never writes metadata; generic XDP always has room; a
+// native driver as sgate knows it, else unknown: the gate then finds out at
+// the first verified ACK.
+HandoffPath expected_handoff_path(const std::string &driver, bool generic_xdp, bool slot_program);
 
 // From the counters: unknown until a verified ACK has been seen.
 HandoffPath observed_handoff_path(const Counters &counters);

@@ -2,6 +2,7 @@
 // their length.
 #include "cli.h"
 #include "gate_config.h"
+#include "xdp_hook.h"
 
 namespace sgate {
 
@@ -23,7 +24,8 @@ Exit status:
   3  not run as root
   4  no such network device in this network namespace
   5  sgate already guards the device
-  6  another XDP program is attached to the device
+  6  the device's XDP hook holds a program the gate cannot run beside (one
+     attached without libxdp's dispatcher, or in the other XDP mode)
   7  kernel lacks support (BTF, bpf_sk_assign_tcp_reqsk(): Linux >= 6.9),
      or sgate.ko is loaded without BTF
   8  net.ipv4.tcp_syncookies is 0
@@ -31,7 +33,8 @@ Exit status:
  10  a gate in module key mode needs sgate.ko, but its generic netlink
      family "sgate" is missing: insmod kmod/sgate.ko (make -C kmod builds it)
  11  status: a gate does not work as attached (damaged pins, its device
-     gone, or its XDP or TC link missing or detached); the report says which
+     gone, its XDP program not in the device's XDP hook, or its TC link
+     missing or detached); the report says which
 )";
 
 const char kGlobalOptions[] = R"(
@@ -83,13 +86,22 @@ std::string attach_text()
 
 Guard TCP ports on network device DEV: load the XDP program that answers
 SYNs with cookie SYN-ACKs and checks final ACKs, and the TC ingress program
-that hands verified connections to the TCP stack, each as a bpf_link the
-gate owns (XDP, and tcx ingress: Linux >= 6.6), so resetting the device's
-tc setup does not remove it.  The gate stays in place after sgate exits (it
-is pinned under the pin root) until 'sgate detach DEV'.  The TC program is
-also attached to every VLAN device above DEV, where QinQ handshakes are
-handed off; VLAN devices made later need a new attach ('sgate status' names
-them).
+that hands verified connections to the TCP stack.  The TC program is a tcx
+ingress link the gate owns (Linux >= 6.6), ahead of any other tcx program
+there, so resetting the device's tc setup does not remove it.  The XDP
+program shares the device's XDP hook with other programs through libxdp's
+dispatcher (pinned by libxdp under /sys/fs/bpf/xdp), at run priority )" +
+	       n(kXdpRunPriority) + R"(:
+after filters such as xdp-filter (10) and programs at libxdp's default
+(50), so that what they drop is never answered; its XDP_PASS goes on to the
+next program.  Where the dispatcher cannot run the gate's program (the
+kernel refuses freplace programs: too old, or kernel lockdown; or Linux >=
+6.13 with libxdp older than 1.5.5), the gate's program is attached alone,
+and attach says so.  The gate stays in place after sgate
+exits (it is pinned under the pin root) until 'sgate detach DEV'.  The TC
+program is also attached to every VLAN device above DEV, where QinQ
+handshakes are handed off; VLAN devices made later need a new attach
+('sgate status' names them).
 
 Key mode: module if sgate.ko is loaded (/sys/module/sgate exists), else
 map.  In module mode the keys stay inside sgate.ko, which makes and checks
@@ -99,9 +111,12 @@ module's, shared by every gate in this network namespace.
 Checks, in order: root; DEV exists in this network namespace; the kernel
 has bpf_sk_assign_tcp_reqsk() (Linux >= 6.9); in module mode, sgate.ko has
 BTF (/sys/kernel/btf/sgate) and answers on generic netlink;
-net.ipv4.tcp_syncookies is not 0; sgate does not guard DEV yet; no other
-XDP program is on DEV.  If a later step fails, everything done so far is
-undone.
+net.ipv4.tcp_syncookies is not 0; sgate does not guard DEV yet; DEV's XDP
+hook is empty or holds libxdp's dispatcher in the mode asked for (a program
+attached there alone, e.g. by 'ip link set dev DEV xdp obj ...', cannot
+share it: load it with 'xdp-loader load' instead, or remove it); with
+--xdp-hook alone, it is empty.  If a
+later step fails, everything done so far is undone.
 
 Options:
   --ports LIST        protected TCP ports, comma-separated, ranges allowed:
@@ -114,6 +129,15 @@ Options:
   --xdp-mode MODE     auto (the default: native where the device's driver
                       has XDP, else generic), native (driver) or generic
                       (any device, slower); attach says which it took
+  --xdp-hook HOW      shared (the default): the gate runs at priority 60 in
+                      libxdp's dispatcher, after filters such as xdp-filter,
+                      and other XDP programs may join before or after it.
+                      Where the kernel refuses the gate's full program in
+                      an older libxdp's slots (Linux >= 6.13 or 6.12 stable
+                      with libxdp < 1.5.5), it runs sgate_xdp_slot there:
+                      TC verifies each cookie again, replies are padded to
+                      the request's length.  alone: the full program holds
+                      the hook by itself; other XDP programs are refused
   --mss N             advertise at most N ()" +
 	       n(kMinMss) + "-" + n(kMaxMss) +
 	       R"() as MSS; default MTU-40
@@ -142,9 +166,12 @@ Example:
 
 const char kDetach[] = R"(Usage: sgate detach DEV
 
-Stop guarding DEV: detach the XDP and tcx links sgate attached, and remove
-their pins and the pinned maps.  Connections already established are not
-affected.  Works after DEV itself is gone, to clean up its pins.
+Stop guarding DEV: take the gate's program out of DEV's XDP hook (the
+other programs in libxdp's dispatcher stay; libxdp removes the dispatcher
+with its last program), detach the tcx links sgate attached (other tcx
+programs stay), and remove their pins and the pinned maps.  Connections
+already established are not affected.  Works after DEV itself is gone, to
+clean up its pins.
 
 Example:
   sgate detach eth0
@@ -160,11 +187,14 @@ the gate's BPF map.  Key mode "module": keys in sgate.ko, which is asked
 for its epoch, ring serial, rotation period and key list.  Prints a note
 and exits 0 when there are none.
 
-A gate whose XDP or TC link is missing (its pin removed) or detached (by
-another tool) is marked BROKEN with the fix: 'sgate detach DEV', then attach
-again.  Status then exits 11, as it does for a damaged gate or one whose
-device is gone.  A VLAN device above DEV made after attach is named NOT
-COVERED (QinQ handshakes through it fail) without failing the status.
+The XDP lines name the programs that run before and after the gate in
+libxdp's dispatcher.  A gate whose XDP program no longer runs in DEV's XDP
+hook (unloaded or removed by another tool), or whose TC link is missing
+(its pin removed) or detached, is marked BROKEN with the fix: 'sgate
+detach DEV', then attach again.  Status then exits 11, as it does for a
+damaged gate or one whose device is gone.  A VLAN device above DEV made
+after attach is named NOT COVERED (QinQ handshakes through it fail)
+without failing the status.
 
 Options:
   --json    the same facts as one JSON object on one line: pin_root,

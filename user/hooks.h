@@ -1,7 +1,7 @@
-// The kernel hooks a gate sits on: an XDP link and a tcx ingress link on
-// the device.  Both are bpf_links the gate owns through their pins, so no
-// tool that resets the device's tc setup (tc qdisc del ... clsact) can take
-// the TC half away behind its back.
+// The TC hook a gate sits on: a tcx ingress link on the device, a bpf_link
+// the gate owns through its pin, so no tool that resets the device's tc
+// setup (tc qdisc del ... clsact) can take the TC half away behind its
+// back.  The XDP half shares the XDP hook through libxdp (xdp_hook.h).
 #pragma once
 
 #include <string>
@@ -26,12 +26,5 @@ struct LinkInfo {
 	unsigned ifindex = 0; // 0: detached, or the device is gone
 };
 LinkInfo link_info(int link_fd);
-
-// How the XDP program @prog_id is attached to @ifindex: "native",
-// "generic", "offload", "not attached", or "unknown" if the kernel will not say.
-std::string xdp_mode_of(unsigned ifindex, unsigned prog_id);
-
-// No XDP program in any mode on the device (Exit::xdp_busy).
-void require_no_xdp_program(unsigned ifindex, const std::string &device);
 
 } // namespace sgate

@@ -116,7 +116,7 @@ std::string features_text(__u32 features)
 	return out.empty() ? "none" : out;
 }
 
-// "native, prog id 11, link id 12" if the link holds the gate's device, else
+// "tcx, prog id 13, link id 14" if the link holds the gate's device, else
 // what is wrong with it.
 std::string link_text(const LinkStatus &link, unsigned ifindex, const std::string &kind)
 {
@@ -145,6 +145,27 @@ std::string vlan_hooks_text(const GateStatus &g)
 	return out;
 }
 
+std::string xdp_text(const GateStatus &g)
+{
+	const XdpHookStatus &x = g.xdp;
+	if (!x.prog_id)
+		return "MISSING: the gate's program does not run in the XDP hook of " + g.ifname;
+	const std::string out =
+	        sprint("%s, prog id %u (%s)", x.mode.c_str(), x.prog_id, x.name.c_str());
+	if (!x.dispatcher)
+		return out + ", alone in the hook (no libxdp dispatcher)";
+	return out + sprint(", libxdp dispatcher, run priority %u", x.run_prio);
+}
+
+std::string neighbours_text(const char *label, const std::vector<XdpNeighbour> &programs)
+{
+	std::string out;
+	for (const XdpNeighbour &p : programs)
+		out += sprint("  %-14s%s (prog id %u, run priority %u)\n", label, p.name.c_str(),
+		              p.prog_id, p.run_prio);
+	return out;
+}
+
 std::string hooks_text(const GateStatus &g)
 {
 	if (!g.ifindex)
@@ -154,11 +175,13 @@ std::string hooks_text(const GateStatus &g)
 	std::string out =
 	        sprint("  ifindex:      %u%s\n", g.ifindex,
 	               g.device == g.ifname ? "" : (" (now named " + g.ifname + ")").c_str()) +
-	        "  xdp:          " + link_text(g.xdp, g.ifindex, g.xdp_mode) + "\n" +
+	        "  xdp:          " + xdp_text(g) + "\n" +
+	        neighbours_text("xdp before:", g.xdp.before) +
+	        neighbours_text("xdp after:", g.xdp.after) +
 	        "  tc ingress:   " + link_text(g.tc, g.ifindex, "tcx") + "\n" +
 	        (g.handoff.empty() ? "" : "  hand-off:     " + g.handoff + "\n");
 	out += vlan_hooks_text(g);
-	const bool xdp_off = g.xdp.ifindex != g.ifindex, tc_off = g.tc.ifindex != g.ifindex;
+	const bool xdp_off = !g.xdp.prog_id, tc_off = g.tc.ifindex != g.ifindex;
 	if (xdp_off || tc_off)
 		out += sprint("  BROKEN:       %s; 'sgate detach %s', then attach again\n",
 		              xdp_off && tc_off ? "neither half of the gate is attached"
@@ -397,7 +420,7 @@ std::string keys_table(const std::vector<GateKeys> &gates)
 
 bool gate_broken(const GateStatus &g)
 {
-	return g.damaged || !g.ifindex || g.xdp.ifindex != g.ifindex || g.tc.ifindex != g.ifindex;
+	return g.damaged || !g.ifindex || !g.xdp.prog_id || g.tc.ifindex != g.ifindex;
 }
 
 std::string status_text(const StatusReport &report)

@@ -125,6 +125,27 @@ struct LinkStatus {
 	unsigned ifindex = 0; // 0: detached, or its device is gone
 };
 
+// Another program in the device's XDP hook, beside the gate's.
+struct XdpNeighbour {
+	unsigned prog_id = 0;
+	std::string name;
+	unsigned run_prio = 0;
+};
+
+// The gate's XDP half as status finds it in the device's XDP hook
+// (user/xdp_hook.h): found by the gate's config map, which it uses.
+struct XdpHookStatus {
+	unsigned prog_id = 0;    // 0: the gate's program does not run in the hook
+	std::string mode;        // "native" or "generic"
+	bool dispatcher = false; // in libxdp's dispatcher; false: alone in the hook
+	// sgate_xdp_slot, which hands TC no metadata (bpf/sgate.bpf.c says why)
+	bool slot_program = false;
+	std::string name; // the program's name, as the kernel has it
+	unsigned run_prio = 0;
+	// The dispatcher's other programs, in run order.
+	std::vector<XdpNeighbour> before, after;
+};
+
 // The TC half on a VLAN device above the gate's device (QinQ hand-off).
 struct VlanHook {
 	std::string device; // its name now; empty if it is gone
@@ -138,11 +159,11 @@ struct GateStatus {
 	std::string device;
 	// From the pins and the kernel; unset if the pins could not be read.
 	std::optional<sgate_config> config;
-	unsigned ifindex = 0; // as either link names it; 0: neither does, the device is gone
+	unsigned ifindex = 0; // as the TC link names it; 0: it does not, the device is gone
 	std::string ifname;   // what that ifindex is called now
-	std::string xdp_mode; // xdp_mode_of()
 	std::string handoff;  // handoff_path_text()
-	LinkStatus xdp, tc;
+	XdpHookStatus xdp;
+	LinkStatus tc;
 	std::vector<VlanHook> vlan_tc;
 	std::optional<KeyMode> key_mode;
 	std::uint64_t now_ns = 0; // coarse_monotonic_ns() when the keys were read

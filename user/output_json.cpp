@@ -45,6 +45,26 @@ Json link_json(const LinkStatus &link, unsigned ifindex)
 	        {"prog_id", link.prog_id}};
 }
 
+Json neighbours_json(const std::vector<XdpNeighbour> &programs)
+{
+	Json out = Json::array();
+	for (const XdpNeighbour &p : programs)
+		out.push_back({{"name", p.name}, {"prog_id", p.prog_id}, {"run_prio", p.run_prio}});
+	return out;
+}
+
+Json xdp_json(const XdpHookStatus &x)
+{
+	return {{"attached", x.prog_id != 0},
+	        {"prog_id", x.prog_id},
+	        {"name", x.name},
+	        {"mode", x.mode},
+	        {"dispatcher", x.dispatcher},
+	        {"run_prio", x.run_prio},
+	        {"before", neighbours_json(x.before)},
+	        {"after", neighbours_json(x.after)}};
+}
+
 Json config_json(const sgate_config &cfg)
 {
 	return {{"ports", format_port_list(PortBitmap(std::to_array(cfg.ports)))},
@@ -77,8 +97,7 @@ Json gate_json(const GateStatus &g)
 	          {"damaged", g.damaged ? Json(*g.damaged) : Json(nullptr)},
 	          {"ifindex", g.ifindex},
 	          {"ifname", g.ifname}};
-	j["xdp"] = link_json(g.xdp, g.ifindex);
-	j["xdp"]["mode"] = g.xdp_mode;
+	j["xdp"] = xdp_json(g.xdp);
 	j["tc"] = link_json(g.tc, g.ifindex);
 	Json vlans = Json::array();
 	for (const VlanHook &v : g.vlan_tc) {

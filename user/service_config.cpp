@@ -73,6 +73,16 @@ public:
 		     "xdp_mode must be \"auto\", \"native\" or \"generic\", not \"" + text + "\"");
 	}
 
+	XdpHook xdp_hook_of(const toml::node &node) const
+	{
+		const std::string text = string_of(node, "xdp_hook");
+		if (text == "shared")
+			return XdpHook::shared;
+		if (text == "alone")
+			return XdpHook::alone;
+		fail(node, "xdp_hook must be \"shared\" or \"alone\", not \"" + text + "\"");
+	}
+
 	KeyModeChoice key_mode_of(const toml::node &node) const
 	{
 		const std::string text = string_of(node, "key_mode");
@@ -114,7 +124,7 @@ public:
 	}
 
 	DeviceSettings device_of(const toml::key &name, const toml::node &node,
-	                         XdpMode default_xdp_mode) const
+	                         const DeviceSettings &defaults) const
 	{
 		const auto *table = node.as_table();
 		if (!table)
@@ -127,7 +137,8 @@ public:
 		DeviceSettings device;
 		device.name = std::string(name.str());
 		device.line = name.source().begin.line;
-		device.xdp_mode = default_xdp_mode;
+		device.xdp_mode = defaults.xdp_mode;
+		device.xdp_hook = defaults.xdp_hook;
 		bool saw_ports = false;
 		for (const auto &[key, value] : *table) {
 			if (key == "ports") {
@@ -135,12 +146,14 @@ public:
 				saw_ports = true;
 			} else if (key == "xdp_mode") {
 				device.xdp_mode = xdp_mode_of(value);
+			} else if (key == "xdp_hook") {
+				device.xdp_hook = xdp_hook_of(value);
 			} else if (key == "mss") {
 				device.mss = number_in(value, "mss", kMinMss, kMaxMss);
 			} else {
 				fail(key, "unknown key '" + std::string(key.str()) +
 				                  "' in [device." + device.name +
-				                  "]: expected ports, xdp_mode or mss");
+				                  "]: expected ports, xdp_mode, xdp_hook or mss");
 			}
 		}
 		if (!saw_ports)
@@ -152,8 +165,8 @@ public:
 	ServiceConfig config_of(const toml::table &top) const
 	{
 		ServiceConfig config;
-		XdpMode default_xdp_mode = XdpMode::automatic;
-		// Settings first: xdp_mode is every device's default.
+		DeviceSettings defaults;
+		// Settings first: xdp_mode and xdp_hook are every device's default.
 		for (const auto &[key, value] : top) {
 			if (key == kDeviceTable)
 				continue;
@@ -164,7 +177,9 @@ public:
 				        number_in(value, "key_period", SGATE_MIN_EPOCH_SECONDS,
 				                  SGATE_MAX_EPOCH_SECONDS);
 			else if (key == "xdp_mode")
-				default_xdp_mode = xdp_mode_of(value);
+				defaults.xdp_mode = xdp_mode_of(value);
+			else if (key == "xdp_hook")
+				defaults.xdp_hook = xdp_hook_of(value);
 			else if (key == "metrics_listen")
 				config.metrics_listen = listen_of(value);
 			else if (key == "detach_on_stop")
@@ -173,6 +188,7 @@ public:
 				fail(key,
 				     "unknown key '" + std::string(key.str()) +
 				             "': expected key_mode, key_period, xdp_mode, "
+				             "xdp_hook, "
 				             "metrics_listen, detach_on_stop or [device.NAME]");
 		}
 		if (const toml::node *devices = top.get(kDeviceTable)) {
@@ -180,7 +196,7 @@ public:
 			if (!table)
 				fail(*devices, "device must hold tables: [device.eth0]");
 			for (const auto &[name, value] : *table)
-				config.devices.push_back(device_of(name, value, default_xdp_mode));
+				config.devices.push_back(device_of(name, value, defaults));
 		}
 		return config;
 	}

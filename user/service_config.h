@@ -23,6 +23,7 @@ struct DeviceSettings {
 	PortBitmap ports{};
 	// automatic: as sgate attach picks it; a pinned gate keeps either mode.
 	XdpMode xdp_mode = XdpMode::automatic;
+	XdpHook xdp_hook = XdpHook::shared;
 	std::optional<unsigned> mss;
 	unsigned line = 0; // of its table header, for messages
 };

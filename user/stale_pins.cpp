@@ -7,9 +7,11 @@
 #include <set>
 #include <system_error>
 
+#include "exit_status.h"
 #include "gate_pins.h"
 #include "hooks.h"
 #include "unique_fd.h"
+#include "xdp_hook.h"
 
 namespace sgate {
 
@@ -67,6 +69,23 @@ bool has_live_gate(const fs::path &namespace_dir)
 	return static_cast<bool>(ec);
 }
 
+// The pins libxdp keeps of the dispatchers that held these gates' XDP
+// programs (user/xdp_hook.h).
+void remove_libxdp_pins(const fs::path &namespace_dir)
+{
+	std::error_code ec;
+	for (const auto &gate : fs::directory_iterator(namespace_dir, ec)) {
+		UniqueFd config(bpf_obj_get((gate.path() / pin::config).c_str()));
+		if (!config)
+			continue;
+		try {
+			remove_dead_gate_dispatchers(config.get());
+		} catch (const Failure &) {
+			// Left for libxdp's own cleanup (xdp-loader clean).
+		}
+	}
+}
+
 } // namespace
 
 std::vector<std::string> remove_stale_namespaces(const std::string &root)
@@ -82,6 +101,7 @@ std::vector<std::string> remove_stale_namespaces(const std::string &root)
 			if (name == ours || !is_namespace_name(name) || !entry.is_directory(ec) ||
 			    !holds_only_gates(entry.path()) || has_live_gate(entry.path()))
 				continue;
+			remove_libxdp_pins(entry.path());
 			std::error_code remove_ec;
 			fs::remove_all(entry.path(), remove_ec);
 			if (!remove_ec)

@@ -1,9 +1,10 @@
 // Pins a vanished network namespace left behind.  A namespace's devices go
-// with it (or return to the initial namespace), and the XDP and tcx links of
-// their gates then hold no device.  A namespace directory under the pin root
+// with it (or return to the initial namespace), and the tcx links of their
+// gates then hold no device.  A namespace directory under the pin root
 // none of whose gates has a link that still holds a device belongs to no
 // live gate: without this, its pins (in map mode its keys) would stay
-// forever.  attach and status remove such directories of other namespaces;
+// forever; so would libxdp's pins of the dispatchers that held their XDP
+// programs.  attach and status remove such directories of other namespaces;
 // this namespace's own gates are reported by status and removed by detach.
 #pragma once
 

@@ -37,14 +37,23 @@ check "no key material under /sys/module/sgate" sh -c '! grep -rqs . /sys/module
 
 # The gate in module mode, end to end between two namespaces.
 if [ -x "$TOP/build/sgate" ]; then
-	sub "e2e module mode" "$TOP/tests/e2e/test_gate.sh"
+	# The full program, and its hand-off in metadata, in module mode; this
+	# kernel refuses it in libxdp 1.3.1's dispatcher slots (the slot
+	# program's runs are below).
+	SGATE_TEST_XDP_HOOK=alone sub "e2e module mode" "$TOP/tests/e2e/test_gate.sh"
 	sub "module mode" "$TOP/selftests/sgate/test_module_mode.sh"
-	sub "vlan, module mode" "$TOP/selftests/sgate/test_vlan.sh"
-	sub "vlan, module mode, generic XDP" "$TOP/selftests/sgate/test_vlan.sh" generic
-	# Real drivers on the NIC pairs selftests/run-vm.sh gives the VM.
+	sub "vlan, module mode" "$TOP/selftests/sgate/test_vlan.sh" native alone
+	sub "vlan, module mode, generic XDP" "$TOP/selftests/sgate/test_vlan.sh" generic alone
+	sub "vlan, module mode, XDP hook shared" "$TOP/selftests/sgate/test_vlan.sh" native shared
+	# Real drivers on the NIC pairs selftests/run-vm.sh gives the VM: the
+	# full program alone, and virtio_net also in libxdp's dispatcher.
 	for drv in virtio_net vmxnet3 e1000; do
-		sub "nic $drv, module mode" "$TOP/selftests/sgate/test_nic.sh" "$drv"
+		sub "nic $drv, module mode" "$TOP/selftests/sgate/test_nic.sh" "$drv" alone
 	done
+	sub "nic virtio_net, module mode, XDP hook shared" "$TOP/selftests/sgate/test_nic.sh" virtio_net shared
+	# A real neighbour, xdp-filter, in libxdp's dispatcher: this kernel
+	# runs freplace programs, which the host's may refuse.
+	sub "xdp neighbours, module mode" "$TOP/tests/e2e/test_xdp_neighbours.sh"
 else
 	not_ok "e2e module mode: build/sgate missing"
 fi

@@ -45,7 +45,8 @@ wait_listen "$PORT" || { echo "Bail out! echo server did not start"; exit 1; }
 
 key_mode() { S "$SGATE" status | awk -v d="$SDEV" '$1 == d { f = 1; next } /^[^ ]/ { f = 0 } f && $1 == "key" && $2 == "mode:" { print $3; exit }'; }
 # One counter of this gate (stats' text: no python3, slow in the VM).
-valid_count() { S "$SGATE" stats "$SDEV" | awk '$1 == "cookie_valid" { print $2 }'; }
+# Verified final ACKs: with metadata, or without (the slot program).
+valid_count() { S "$SGATE" stats "$SDEV" | awk '$1 == "cookie_valid" || $1 == "cookie_valid_no_meta" { v += $2 } END { print v + 0 }'; }
 # Real clients in batches of 5 until told to stop.
 traffic_start() {
 	touch "$LOG/run"

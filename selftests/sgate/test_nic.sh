@@ -4,7 +4,12 @@
 # to back by the VM harness (selftests/vm/run.sh --nic-pair), one in the
 # client's namespace, one in the server's; the gate on the server's NIC.
 #
-#   test_nic.sh DRIVER     virtio_net | vmxnet3 | e1000 | e1000e
+#   test_nic.sh DRIVER [HOOK]
+#     DRIVER  virtio_net | vmxnet3 | e1000 | e1000e
+#     HOOK    alone (the default): the full program holds the XDP hook;
+#             shared: libxdp's dispatcher, where a kernel that refuses the
+#             full program in its slots gets the slot program, and TC
+#             verifies each cookie again
 #
 # Native XDP, except on e1000 and e1000e, which have none (generic XDP).
 # The last "#" line sums up the figures Documentation/drivers.md publishes.
@@ -12,7 +17,8 @@ set -u
 . "$(dirname "$0")/../../tests/lib/netns.sh"
 . "$(dirname "$0")/../../tests/lib/tap.sh"
 
-DRIVER=${1:?usage: test_nic.sh DRIVER}
+DRIVER=${1:?usage: test_nic.sh DRIVER [alone|shared]}
+HOOK=${2:-alone}
 case $DRIVER in
 e1000 | e1000e) MODE=generic ;;
 *) MODE=native ;;
@@ -88,14 +94,24 @@ import json, sys
 print(json.load(sys.stdin)[0].get("xdp", {}).get("mode", 0))'
 }
 
-S "$SGATE" attach "$SDEV" --ports "$PORT" --xdp-mode "$MODE" >"$LOG/attach.out" 2>&1
+S "$SGATE" attach "$SDEV" --ports "$PORT" --xdp-mode "$MODE" --xdp-hook "$HOOK" >"$LOG/attach.out" 2>&1
 rc=$?
 want=1
 [ "$MODE" = native ] || want=2
 got=$(xdp_mode)
-fig[xdp]=$MODE
-[ $rc = 0 ] && [ "$got" = "$want" ]
-verdict $? "attach in $MODE XDP mode" "exit $rc, kernel XDP mode $got (want $want)" "$(cat "$LOG/attach.out")"
+fig[xdp]=$MODE fig[hook]=$HOOK
+# The gate's program as status names it: sgate_xdp, sgate_xdp_skb, or in a
+# dispatcher that refuses those, sgate_xdp_slot.
+program=$(S "$SGATE" status 2>/dev/null | sed -n 's/^  xdp: .*prog id [0-9]* (\([a-z_]*\)).*/\1/p')
+fig[program]=$program
+case $HOOK in
+alone) S "$SGATE" status 2>/dev/null | grep -q '^  xdp: .*alone in the hook' ;;
+*) S "$SGATE" status 2>/dev/null | grep -q '^  xdp: .*libxdp dispatcher' ;;
+esac
+placed=$?
+[ $rc = 0 ] && [ "$got" = "$want" ] && [ $placed = 0 ]
+verdict $? "attach in $MODE XDP mode, hook $HOOK: program $program" "exit $rc, kernel XDP mode $got (want $want)" \
+	"$(cat "$LOG/attach.out")" "$(S "$SGATE" status 2>&1)"
 [ $rc = 0 ] || { echo "Bail out! attach failed"; exit 1; }
 fig[queues]=$(S ethtool -l "$SDEV" 2>/dev/null | awk '/Current hardware settings/ { c = 1 } c && /^Combined:/ { print $2; exit }')
 
@@ -138,9 +154,11 @@ handshakes ipv4 "$SADDR"
 handshakes ipv6 "$SADDR6"
 
 # status names the hand-off path the counters show: XDP metadata, or TC
-# verifying again where the driver gives XDP no metadata room (vmxnet3).
-case $DRIVER in
-vmxnet3) want="TC verifies each cookie again" ;;
+# verifying again where the driver gives XDP no metadata room (vmxnet3) or
+# the gate runs its slot program.
+case $DRIVER/$program in
+*/sgate_xdp_slot) want="TC verifies each cookie again (the gate's program in libxdp's dispatcher" ;;
+vmxnet3/*) want="TC verifies each cookie again (driver vmxnet3" ;;
 *) want="XDP metadata" ;;
 esac
 handoff=$(S "$SGATE" status 2>&1 | sed -n 's/^ *hand-off: *//p')
@@ -226,10 +244,10 @@ rc=$?
 verdict $? "detach takes XDP off the NIC" "exit $rc: $(cat "$LOG/detach.out")"
 
 line="# nic $DRIVER:"
-for k in xdp queues ipv4 ipv6 no_meta_ipv4 no_meta_ipv6 handoff forged rsts flood answered client_rx syncookies xdp_tx_per_queue; do
+for k in xdp hook program queues ipv4 ipv6 no_meta_ipv4 no_meta_ipv6 handoff forged rsts flood answered client_rx syncookies xdp_tx_per_queue; do
 	[ -z "${fig[$k]:-}" ] || line="$line $k=${fig[$k]}"
 done
 echo "$line"
 echo "1..$n"
-echo "nic $DRIVER ($MODE XDP): $pass passed, $fail failed"
+echo "nic $DRIVER ($MODE XDP, hook $HOOK): $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -60,7 +60,8 @@ expect "attach DEV: the namespace's devices" "$devices" attach ""
 expect "a device's prefix" "$(cd /sys/class/net && echo l*)" attach l
 offers "attach's options" "--ports --xdp-mode --mss --key-period --pin-root" "--json --watch" attach lo --
 offers "after the device, options" "--ports --xdp-mode" "lo" attach lo ""
-expect "--xdp-mode's values" "native generic" attach lo --xdp-mode ""
+expect "--xdp-mode's values" "auto native generic" attach lo --xdp-mode ""
+expect "--xdp-hook's values" "alone shared" attach lo --xdp-hook ""
 expect "a value needing the operator's number: nothing" "" attach lo --ports ""
 expect "device after an option's value" "$devices" attach --ports 80 ""
 offers "stats' options" "--json --watch" "--ports --xdp-mode" stats --

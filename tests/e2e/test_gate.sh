@@ -27,7 +27,9 @@ S "$BUILD/echo" server "$PORT" >"$LOG/server.out" 2>&1 &
 S "$BUILD/echo" server "$OPEN_PORT" >"$LOG/open.out" 2>&1 &
 wait_listen "$PORT" && wait_listen "$OPEN_PORT" || { echo "Bail out! echo servers did not start"; exit 1; }
 
-attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" "$@"; }
+# SGATE_TEST_XDP_HOOK: --xdp-hook for every attach (the VM suite runs this
+# suite with "alone", for the full program and its metadata hand-off).
+attach() { S "$SGATE" attach "$SDEV" --ports "$PORT" ${SGATE_TEST_XDP_HOOK:+--xdp-hook "$SGATE_TEST_XDP_HOOK"} "$@"; }
 
 # The option lines both ends printed for the newest connection.
 last_info() { grep "^info side=$1" "$2" | tail -n1; }

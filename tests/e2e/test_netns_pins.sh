@@ -28,12 +28,12 @@ guard() { in_ns "$1" "$SGATE" attach "$DEV" --ports 8080 --xdp-mode generic >"$L
 cookie_of() { in_ns "$1" python3 -c 'import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); print(int.from_bytes(s.getsockopt(socket.SOL_SOCKET, 71, 8), "little"))'; }
 # The pin directory of DEV's gate in namespace $1 (as that namespace's sgate sees it).
 gate_dir_of() { find /sys/fs/bpf/sgate -mindepth 2 -maxdepth 2 -name "$DEV" -newer "$LOG/mark.$1" 2>/dev/null | head -n1; }
-# Waits until the namespace's teardown has taken the device from the links.
+# Waits until the namespace's teardown has taken the device from the TC
+# link.  (The XDP half, in the device's XDP hook, goes with the device.)
 wait_links_dead() {
 	local i
 	for i in $(seq 100); do
-		[ "$("$LINK_IFINDEX" "$1/xdp_link" 2>/dev/null)" = 0 ] &&
-			[ "$("$LINK_IFINDEX" "$1/tc_link" 2>/dev/null)" = 0 ] && return 0
+		[ "$("$LINK_IFINDEX" "$1/tc_link" 2>/dev/null)" = 0 ] && return 0
 		sleep 0.05
 	done
 	return 1
@@ -92,7 +92,7 @@ ip netns del "$NS_C"
 wait_links_dead "$dir_c" || echo "# the links of $dir_c still hold a device"
 in_ns "$NS_B" "$SGATE" status >"$LOG/status.out" 2>&1
 rc=$?
-verdict "$([ -n "$dir_c" ] && [ ! -e "$dir_c" ] && [ $rc = 0 ] && [ -e "$dir_b/xdp_link" ] &&
+verdict "$([ -n "$dir_c" ] && [ ! -e "$dir_c" ] && [ $rc = 0 ] && [ -e "$dir_b/tc_link" ] &&
 	grep -q "^$DEV\$" "$LOG/status.out"; echo $?)" \
 	"status removes the pins of a deleted namespace, and only those" \
 	"status exit $rc; C's pins: '$dir_c'" "$(cat "$LOG/status.out")"

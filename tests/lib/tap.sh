@@ -3,9 +3,11 @@
 # tests/e2e/ and the module's selftests in selftests/sgate/.  Results are
 # numbered as they come; a failure's details follow as "#" lines.  A suite
 # prints its plan, "1..$n", at the end.
-n=0 pass=0 fail=0
+n=0 pass=0 fail=0 skipped=0
 
 ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+# skip NAME REASON: TAP's "ok ... # SKIP", counted as skipped, never passed.
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
 not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 
 # verdict STATUS NAME [DETAIL]...: ok when STATUS is 0.

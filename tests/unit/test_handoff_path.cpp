@@ -10,15 +10,18 @@ namespace {
 
 void test_expected_from_driver(void **)
 {
-	assert_true(expected_handoff_path("virtio_net", false) == HandoffPath::metadata);
-	assert_true(expected_handoff_path("veth", false) == HandoffPath::metadata);
-	assert_true(expected_handoff_path("vmxnet3", false) == HandoffPath::tc_verify);
-	assert_true(expected_handoff_path("ena", false) == HandoffPath::tc_verify);
-	assert_true(expected_handoff_path("e1000", false) == HandoffPath::unknown);
-	assert_true(expected_handoff_path("", false) == HandoffPath::unknown);
+	assert_true(expected_handoff_path("virtio_net", false, false) == HandoffPath::metadata);
+	assert_true(expected_handoff_path("veth", false, false) == HandoffPath::metadata);
+	assert_true(expected_handoff_path("vmxnet3", false, false) == HandoffPath::tc_verify);
+	assert_true(expected_handoff_path("ena", false, false) == HandoffPath::tc_verify);
+	assert_true(expected_handoff_path("e1000", false, false) == HandoffPath::unknown);
+	assert_true(expected_handoff_path("", false, false) == HandoffPath::unknown);
 	// Generic XDP builds its own buffer, with room, whatever the driver.
-	assert_true(expected_handoff_path("vmxnet3", true) == HandoffPath::metadata);
-	assert_true(expected_handoff_path("e1000", true) == HandoffPath::metadata);
+	assert_true(expected_handoff_path("vmxnet3", true, false) == HandoffPath::metadata);
+	assert_true(expected_handoff_path("e1000", true, false) == HandoffPath::metadata);
+	// The slot program writes no metadata, whatever the driver or mode.
+	assert_true(expected_handoff_path("veth", false, true) == HandoffPath::slot);
+	assert_true(expected_handoff_path("e1000", true, true) == HandoffPath::slot);
 }
 
 void test_observed_from_counters(void **)

@@ -289,8 +289,12 @@ GateStatus map_gate()
 	        status_config("80,443", 1460, 1440, 65160, 7, SGATE_FEAT_SACK | SGATE_FEAT_TS, 60);
 	g.ifindex = 2;
 	g.ifname = "eth0";
-	g.xdp_mode = "native";
-	g.xdp = {true, 12, 11, 2};
+	g.xdp.prog_id = 11;
+	g.xdp.name = "sgate_xdp";
+	g.xdp.mode = "native";
+	g.xdp.dispatcher = true;
+	g.xdp.run_prio = 60;
+	g.xdp.before = {{7, "xdpfilt_alw_all", 10}};
 	g.tc = {true, 14, 13, 2};
 	g.key_mode = KeyMode::map;
 	g.now_ns = 6045500000000ULL; // epoch 100 of 60 s, 14.5 s before the next
@@ -309,8 +313,9 @@ GateStatus module_gate()
 	g.config = status_config("443", 536, 1220, 64320, 0, 0, 60);
 	g.ifindex = 3;
 	g.ifname = "wan0";
-	g.xdp_mode = "generic";
-	g.xdp = {true, 22, 21, 3};
+	g.xdp.prog_id = 21;
+	g.xdp.name = "sgate_xdp_skb";
+	g.xdp.mode = "generic";   // alone: this kernel runs no dispatcher
 	g.tc = {true, 24, 23, 0}; // detached behind sgate's back
 	g.key_mode = KeyMode::module;
 	g.now_ns = 150500000000ULL; // epoch 5 of 30 s, 29.5 s before the next
@@ -333,7 +338,9 @@ void test_status_map_gate(void **)
 	assert_string_equal(status_text(report).c_str(),
 	                    "eth0\n"
 	                    "  ifindex:      2\n"
-	                    "  xdp:          native, prog id 11, link id 12\n"
+	                    "  xdp:          native, prog id 11 (sgate_xdp), libxdp dispatcher, "
+	                    "run priority 60\n"
+	                    "  xdp before:   xdpfilt_alw_all (prog id 7, run priority 10)\n"
 	                    "  tc ingress:   tcx, prog id 13, link id 14\n"
 	                    "  ports:        80,443\n"
 	                    "  mss:          v4 1460, v6 1440\n"
@@ -351,26 +358,28 @@ void test_status_module_gate(void **)
 {
 	StatusReport report;
 	report.gates = {module_gate()};
-	assert_string_equal(status_text(report).c_str(),
-	                    "eth1\n"
-	                    "  ifindex:      3 (now named wan0)\n"
-	                    "  xdp:          generic, prog id 21, link id 22\n"
-	                    "  tc ingress:   DETACHED: link id 24 (prog id 23) holds no device\n"
-	                    "  BROKEN:       without its TC half, the TCP stack resets every "
-	                    "connection the gate verifies; 'sgate detach eth1', then attach again\n"
-	                    "  ports:        443\n"
-	                    "  mss:          v4 536, v6 1220\n"
-	                    "  syn window:   64320, window scale 0\n"
-	                    "  features:     none\n"
-	                    "  key mode:     module (keys in sgate.ko, never in a map)\n"
-	                    "  WARNING:      slot 1 of the keys map holds a key, which module "
-	                    "mode never writes there: detach and attach again\n"
-	                    "  key period:   30 s (sgate.ko's epoch length), changed since "
-	                    "attach (then 60 s)\n"
-	                    "  module ring:  serial 9, one for this whole network namespace\n"
-	                    "  epoch:        5000 (next in 29.5 s)\n"
-	                    "  rotation:     sgate.ko's timer is off: only 'sgate rotate'\n"
-	                    "  key 12        from epoch 5001, pending, installed, age 1.5 s\n");
+	assert_string_equal(
+	        status_text(report).c_str(),
+	        "eth1\n"
+	        "  ifindex:      3 (now named wan0)\n"
+	        "  xdp:          generic, prog id 21 (sgate_xdp_skb), alone in the hook (no libxdp "
+	        "dispatcher)\n"
+	        "  tc ingress:   DETACHED: link id 24 (prog id 23) holds no device\n"
+	        "  BROKEN:       without its TC half, the TCP stack resets every "
+	        "connection the gate verifies; 'sgate detach eth1', then attach again\n"
+	        "  ports:        443\n"
+	        "  mss:          v4 536, v6 1220\n"
+	        "  syn window:   64320, window scale 0\n"
+	        "  features:     none\n"
+	        "  key mode:     module (keys in sgate.ko, never in a map)\n"
+	        "  WARNING:      slot 1 of the keys map holds a key, which module "
+	        "mode never writes there: detach and attach again\n"
+	        "  key period:   30 s (sgate.ko's epoch length), changed since "
+	        "attach (then 60 s)\n"
+	        "  module ring:  serial 9, one for this whole network namespace\n"
+	        "  epoch:        5000 (next in 29.5 s)\n"
+	        "  rotation:     sgate.ko's timer is off: only 'sgate rotate'\n"
+	        "  key 12        from epoch 5001, pending, installed, age 1.5 s\n");
 
 	// The module's timer on, its epoch length as at attach, no key in the map.
 	GateStatus g = module_gate();
@@ -456,12 +465,13 @@ void test_status_broken_halves(void **)
 	assert_true(gate_broken(module_gate()));
 
 	GateStatus g = map_gate();
-	g.xdp = LinkStatus{};
+	g.xdp = XdpHookStatus{};
 	report.gates = {g};
 	std::string text = status_text(report);
 	assert_non_null(std::strstr(
 	        text.c_str(), "  ifindex:      2\n"
-	                      "  xdp:          MISSING: the pin of its link is gone\n"
+	                      "  xdp:          MISSING: the gate's program does not run in the XDP "
+	                      "hook of eth0\n"
 	                      "  tc ingress:   tcx, prog id 13, link id 14\n"
 	                      "  BROKEN:       without its XDP half, SYNs reach the TCP stack "
 	                      "unguarded; 'sgate detach eth0', then attach again\n"
@@ -469,13 +479,13 @@ void test_status_broken_halves(void **)
 	assert_true(gate_broken(g));
 
 	g = map_gate();
-	g.xdp.ifindex = 0;
+	g.xdp = XdpHookStatus{};
 	g.tc.ifindex = 0;
-	g.ifindex = 2; // named by neither link, but status found it: both detached
+	g.ifindex = 2; // not named by the TC link, but status found it
 	report.gates = {g};
 	text = status_text(report);
-	assert_non_null(std::strstr(text.c_str(), "  xdp:          DETACHED: link id 12 (prog id "
-	                                          "11) holds no device\n"));
+	assert_non_null(std::strstr(text.c_str(), "  tc ingress:   DETACHED: link id 14 (prog id "
+	                                          "13) holds no device\n"));
 	assert_non_null(std::strstr(text.c_str(), "  BROKEN:       neither half of the gate is "
 	                                          "attached; 'sgate detach eth0', then attach "
 	                                          "again\n"));
@@ -487,6 +497,25 @@ void test_status_broken_halves(void **)
 	g = map_gate();
 	g.damaged = "cannot read the keyring of eth0: Bad address";
 	assert_true(gate_broken(g));
+}
+
+// The programs beside the gate in libxdp's dispatcher, in run order: those
+// before it and those after it.
+void test_status_xdp_neighbours(void **)
+{
+	StatusReport report;
+	GateStatus g = map_gate();
+	g.xdp.before = {{7, "xdpfilt_alw_all", 10}, {8, "blocklist", 50}};
+	g.xdp.after = {{9, "xdp_lb", 70}};
+	report.gates = {g};
+	assert_non_null(std::strstr(status_text(report).c_str(),
+	                            "  xdp:          native, prog id 11 (sgate_xdp), libxdp "
+	                            "dispatcher, run priority 60\n"
+	                            "  xdp before:   xdpfilt_alw_all (prog id 7, run priority 10)\n"
+	                            "  xdp before:   blocklist (prog id 8, run priority 50)\n"
+	                            "  xdp after:    xdp_lb (prog id 9, run priority 70)\n"
+	                            "  tc ingress:   tcx, prog id 13, link id 14\n"));
+	assert_false(gate_broken(g));
 }
 
 // The TC half on VLAN devices: covered ones by link, one made after attach
@@ -530,8 +559,12 @@ void test_status_json(void **)
 	assert_string_equal(m["device"].get<std::string>().c_str(), "eth0");
 	assert_false(m["broken"].get<bool>());
 	assert_true(m["damaged"].is_null());
-	assert_true(m["xdp"] == Json::parse(R"({"pinned": true, "attached": true, "link_id": 12,
-	                                        "prog_id": 11, "mode": "native"})"));
+	assert_true(m["xdp"] ==
+	            Json::parse(R"({"attached": true, "prog_id": 11, "name": "sgate_xdp",
+	                                        "mode": "native", "dispatcher": true, "run_prio": 60,
+	                                        "before": [{"name": "xdpfilt_alw_all", "prog_id": 7,
+	                                                    "run_prio": 10}],
+	                                        "after": []})"));
 	assert_true(m["tc"]["attached"].get<bool>());
 	assert_string_equal(m["tc_on_vlans"][0]["device"].get<std::string>().c_str(), "eth0.10");
 	assert_string_equal(m["handoff"].get<std::string>().c_str(), "XDP metadata");
@@ -594,6 +627,7 @@ int main(void)
 	        cmocka_unit_test(test_status_damaged),
 	        cmocka_unit_test(test_status_report),
 	        cmocka_unit_test(test_status_broken_halves),
+	        cmocka_unit_test(test_status_xdp_neighbours),
 	        cmocka_unit_test(test_status_vlan_hooks),
 	        cmocka_unit_test(test_status_json),
 	};

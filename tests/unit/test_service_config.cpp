@@ -42,6 +42,7 @@ void test_full_config(void **)
 key_mode = "map"
 key_period = 30
 xdp_mode = "generic"
+xdp_hook = "alone"
 metrics_listen = "127.0.0.1:9753"
 detach_on_stop = true
 
@@ -52,6 +53,7 @@ mss = 1400
 [device."eth0.100"]
 ports = "22"
 xdp_mode = "native"
+xdp_hook = "shared"
 )");
 	assert_int_equal(static_cast<int>(c.key_mode), static_cast<int>(KeyModeChoice::map));
 	assert_int_equal(*c.key_period, 30);
@@ -63,12 +65,15 @@ xdp_mode = "native"
 	// The top-level xdp_mode is each device's default.
 	assert_int_equal(static_cast<int>(c.devices[0].xdp_mode),
 	                 static_cast<int>(XdpMode::generic));
+	assert_int_equal(static_cast<int>(c.devices[0].xdp_hook), static_cast<int>(XdpHook::alone));
 	assert_int_equal(*c.devices[0].mss, 1400);
-	assert_int_equal(c.devices[0].line, 8);
+	assert_int_equal(c.devices[0].line, 9);
 	assert_string_equal(c.devices[1].name.c_str(), "eth0.100");
 	assert_string_equal(format_port_list(c.devices[1].ports).c_str(), "22");
 	assert_int_equal(static_cast<int>(c.devices[1].xdp_mode),
 	                 static_cast<int>(XdpMode::native));
+	assert_int_equal(static_cast<int>(c.devices[1].xdp_hook),
+	                 static_cast<int>(XdpHook::shared));
 	assert_false(c.devices[1].mss.has_value());
 }
 
@@ -81,6 +86,8 @@ void test_defaults(void **)
 	assert_false(c.detach_on_stop); // the gates outlive the daemon
 	assert_int_equal(static_cast<int>(c.devices[0].xdp_mode),
 	                 static_cast<int>(XdpMode::automatic)); // as sgate attach
+	assert_int_equal(static_cast<int>(c.devices[0].xdp_hook),
+	                 static_cast<int>(XdpHook::shared));
 	assert_int_equal(static_cast<int>(parse("xdp_mode = \"native\"\n[device.a]\nports = [1]\n")
 	                                          .devices[0]
 	                                          .xdp_mode),
@@ -108,6 +115,7 @@ void test_semantic_errors(void **)
 	expect_error("key_period = \"30\"\n", 1, 14, "whole number");
 	expect_error("key_mode = \"kernel\"\n", 1, 12, "\"auto\", \"map\" or \"module\"");
 	expect_error("xdp_mode = \"fast\"\n", 1, 12, "\"auto\", \"native\" or \"generic\"");
+	expect_error("xdp_hook = \"exclusive\"\n", 1, 12, "\"shared\" or \"alone\"");
 	expect_error("detach_on_stop = \"yes\"\n", 1, 18, "true or false");
 	expect_error("metrics_listen = \"9753\"\n", 1, 18, "HOST:PORT");
 	expect_error("metrics_listen = \"localhost:0\"\n", 1, 18, "HOST:PORT");
