@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fixed-frame program (sgate_xdp_shared) as the kernel took it: no call
+ * of bpf_xdp_adjust_head, _tail or _meta anywhere in its instructions,
+ * global functions included, as the verifier requires of a program that
+ * replaces a multi-program dispatcher's slot (bpf/fixed_frame.h).
+ *
+ * The instructions are the verifier's output (the xlated program), whose
+ * helper calls name their target as an offset from __bpf_call_base;
+ * /proc/kallsyms gives the helpers' addresses.  The same scan must find
+ * the calls in sgate_xdp, or it proves nothing.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "sgate.skel.h"
+#include "../lib/gate_run.h"
+
+enum { HELPER_ADJUST_HEAD, HELPER_ADJUST_TAIL, HELPER_ADJUST_META,
+       HELPER_STORE_BYTES, HELPERS };
+
+static const char *const helper_names[HELPERS] = {
+	"bpf_xdp_adjust_head",
+	"bpf_xdp_adjust_tail",
+	"bpf_xdp_adjust_meta",
+	"bpf_xdp_store_bytes",
+};
+
+static struct gate gate;
+static uint64_t call_base, helper_addr[HELPERS];
+
+/* The kernel's addresses of __bpf_call_base and the helpers; 0 or -1. */
+static int read_kallsyms(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char name[256], type;
+	unsigned long long addr;
+	int i;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%llx %c %255s%*[^\n]", &addr, &type, name) == 3) {
+		if (!strcmp(name, "__bpf_call_base"))
+			call_base = addr;
+		for (i = 0; i < HELPERS; i++)
+			if (!strcmp(name, helper_names[i]))
+				helper_addr[i] = addr;
+	}
+	fclose(f);
+	for (i = 0; i < HELPERS; i++)
+		if (!helper_addr[i])
+			return -1;
+	return call_base ? 0 : -1;
+}
+
+/* How often program @prog calls each helper, its subprograms included. */
+static void count_calls(const char *prog, unsigned calls[HELPERS])
+{
+	struct bpf_program *p =
+		bpf_object__find_program_by_name(gate.skel->obj, prog);
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info), n, i;
+	struct bpf_insn *insns;
+	int fd, h;
+
+	assert_non_null(p);
+	fd = bpf_program__fd(p);
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	assert_true(info.xlated_prog_len > 0);
+	n = info.xlated_prog_len / sizeof(*insns);
+	insns = calloc(n, sizeof(*insns));
+	assert_non_null(insns);
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = n * sizeof(*insns);
+	info.xlated_prog_insns = (uint64_t)(uintptr_t)insns;
+	len = sizeof(info);
+	assert_int_equal(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+
+	memset(calls, 0, HELPERS * sizeof(calls[0]));
+	for (i = 0; i < n; i++) {
+		if (insns[i].code != (BPF_JMP | BPF_CALL) || insns[i].src_reg)
+			continue;	/* not a helper call */
+		for (h = 0; h < HELPERS; h++)
+			if (call_base + (int64_t)insns[i].imm ==
+			    helper_addr[h])
+				calls[h]++;
+	}
+	free(insns);
+}
+
+static void test_native_program_resizes(void **state)
+{
+	unsigned calls[HELPERS];
+
+	(void)state;
+	count_calls("sgate_xdp", calls);
+	/* write_meta(), send_synack() and send_hvr(), in global functions */
+	assert_true(calls[HELPER_ADJUST_META] > 0);
+	assert_true(calls[HELPER_ADJUST_TAIL] > 0);
+}
+
+static void test_shared_program_never_resizes(void **state)
+{
+	unsigned calls[HELPERS];
+
+	(void)state;
+	count_calls("sgate_xdp_shared", calls);
+	assert_int_equal(calls[HELPER_ADJUST_HEAD], 0);
+	assert_int_equal(calls[HELPER_ADJUST_TAIL], 0);
+	assert_int_equal(calls[HELPER_ADJUST_META], 0);
+	/* The scan sees into its global functions: zero_tail() is there. */
+	assert_true(calls[HELPER_STORE_BYTES] > 0);
+}
+
+static int setup(void **state)
+{
+	int err;
+
+	(void)state;
+	err = gate_load(&gate, true);
+	if (err) {
+		fprintf(stderr, "cannot load build/sgate.bpf.o: %s\n",
+			strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	gate_unload(&gate);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_native_program_resizes),
+		cmocka_unit_test(test_shared_program_never_resizes),
+	};
+
+	if (geteuid() != 0) {
+		printf("SKIP: reading loaded programs needs root\n");
+		return 77;
+	}
+	if (read_kallsyms()) {
+		printf("SKIP: /proc/kallsyms shows no address of the XDP "
+		       "helpers (kernel.kptr_restrict=0 shows them)\n");
+		return 77;
+	}
+	return cmocka_run_group_tests_name("fixed-frame program", tests,
+					   setup, teardown);
+}
