@@ -9,10 +9,15 @@
  * helper calls name their target as an offset from __bpf_call_base;
  * /proc/kallsyms gives the helpers' addresses.  The same scan must find
  * the calls in sgate_xdp, or it proves nothing.
+ *
+ * And the rule itself, where the kernel has it (Linux >= 6.13): the
+ * program loads as an extension replacing a dispatcher's slot
+ * (dispatcher_slot.bpf.c), where sgate_xdp_skb is refused.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +31,7 @@
 #include <linux/bpf.h>
 
 #include "sgate.skel.h"
+#include "dispatcher_slot.skel.h"
 #include "../lib/gate_run.h"
 
 enum { HELPER_ADJUST_HEAD, HELPER_ADJUST_TAIL, HELPER_ADJUST_META,
@@ -125,6 +131,101 @@ static void test_shared_program_never_resizes(void **state)
 	assert_true(calls[HELPER_STORE_BYTES] > 0);
 }
 
+static char slot_log[4 << 20];
+
+/*
+ * The gate's program @prog alone, loaded as an extension replacing the
+ * dispatcher's slot; 0 or -errno.  With @log, the verifier's words are in
+ * slot_log.
+ */
+static int load_into_slot(const char *prog, bool log)
+{
+	struct dispatcher_slot_bpf *d = dispatcher_slot_bpf__open_and_load();
+	struct sgate_bpf *g = sgate_bpf__open();
+	struct bpf_program *p;
+	int err;
+
+	assert_non_null(d);
+	assert_non_null(g);
+	bpf_object__for_each_program(p, g->obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p),
+						     prog));
+	p = bpf_object__find_program_by_name(g->obj, prog);
+	assert_non_null(p);
+	assert_int_equal(bpf_program__set_type(p, BPF_PROG_TYPE_EXT), 0);
+	assert_int_equal(bpf_program__set_attach_target(
+				 p, bpf_program__fd(d->progs.dispatcher),
+				 "slot"),
+			 0);
+	slot_log[0] = 0;
+	if (log) {
+		bpf_program__set_log_buf(p, slot_log, sizeof(slot_log));
+		bpf_program__set_log_level(p, 1);
+	}
+	err = sgate_bpf__load(g);
+	sgate_bpf__destroy(g);
+	dispatcher_slot_bpf__destroy(d);
+	return err;
+}
+
+/*
+ * Can an extension be loaded here at all?  The dispatcher's own program,
+ * which resizes nothing, in place of its slot; 0 or -errno.
+ */
+static int probe_extensions(void)
+{
+	struct dispatcher_slot_bpf *d = dispatcher_slot_bpf__open_and_load();
+	struct dispatcher_slot_bpf *e = dispatcher_slot_bpf__open();
+	struct bpf_program *p;
+	int err;
+
+	assert_non_null(d);
+	assert_non_null(e);
+	p = e->progs.dispatcher;
+	assert_int_equal(bpf_program__set_type(p, BPF_PROG_TYPE_EXT), 0);
+	assert_int_equal(bpf_program__set_attach_target(
+				 p, bpf_program__fd(d->progs.dispatcher),
+				 "slot"),
+			 0);
+	err = dispatcher_slot_bpf__load(e) ? -errno : 0;
+	dispatcher_slot_bpf__destroy(e);
+	dispatcher_slot_bpf__destroy(d);
+	return err;
+}
+
+static void skip_without_extensions(void)
+{
+	int err = probe_extensions();
+
+	if (err) {
+		print_message("SKIP: this kernel loads no extension program "
+			      "here, not even one that resizes nothing: %s\n",
+			      strerror(-err));
+		skip();
+	}
+}
+
+static void test_shared_program_fits_a_slot(void **state)
+{
+	(void)state;
+	skip_without_extensions();
+	assert_int_equal(load_into_slot("sgate_xdp_shared", false), 0);
+}
+
+static void test_resizing_program_refused_by_a_slot(void **state)
+{
+	(void)state;
+	skip_without_extensions();
+	if (!load_into_slot("sgate_xdp_skb", true)) {
+		print_message("SKIP: this kernel lets an extension resize the "
+			      "frame (the rule came with Linux 6.13)\n");
+		skip();
+	}
+	if (!strstr(slot_log, "changes packet data"))
+		fail_msg("refused, but not for changing packet data: %.2000s",
+			 slot_log);
+}
+
 static int setup(void **state)
 {
 	int err;
@@ -151,6 +252,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_native_program_resizes),
 		cmocka_unit_test(test_shared_program_never_resizes),
+		cmocka_unit_test(test_shared_program_fits_a_slot),
+		cmocka_unit_test(test_resizing_program_refused_by_a_slot),
 	};
 
 	if (geteuid() != 0) {
