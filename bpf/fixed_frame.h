@@ -17,8 +17,9 @@
 enum {
 	/*
 	 * Where zeroing may start: the verifier follows packet offsets up to
-	 * 0xffff, and a step reaches 8 bytes further.  A frame that runs past
-	 * it (64 KiB, no XDP frame does) is dropped.
+	 * 0xffff, and a step reaches 8 bytes further.  A reply to a frame
+	 * longer than that (a GRO super-packet of generic XDP; never a SYN or
+	 * a ClientHello a client sends) is dropped.
 	 */
 	ZERO_OFF_MAX = 0xffff - 8,
 };
