@@ -103,8 +103,14 @@ static __always_inline int write_meta(struct xdp_md *ctx, const struct pkt *p,
 	return 0;
 }
 
-/* Global for the reason given above handle_syn(). */
-__noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
+/*
+ * The ACK path.  With @fixed_frame (a constant, see handle_syn()) no
+ * metadata is written, as adding it would move the frame's start: a
+ * verified ACK passes as if the driver had refused the room, and TC
+ * verifies the cookie again.
+ */
+static __always_inline int answer_ack(struct xdp_md *ctx, struct pkt *p,
+				      bool fixed_frame)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -143,7 +149,7 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 		return XDP_DROP;
 	}
 	sgate_cookie_decode_opts(cookie, p->ipv6, w.offer.ts_ok, &co);
-	if (write_meta(ctx, p, &co, &w)) {
+	if (fixed_frame || write_meta(ctx, p, &co, &w)) {
 		/* No room in front of the frame: TC verifies it again. */
 		if (!sgate_meta_refused)
 			sgate_meta_refused = 1;
@@ -154,6 +160,17 @@ __noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
 	recent_mark(&p->flow, p->now);
 	count(SGATE_STAT_COOKIE_VALID);
 	return XDP_PASS;
+}
+
+/* Global for the reason given above handle_syn(). */
+__noinline int handle_ack(struct xdp_md *ctx, struct pkt *p)
+{
+	return answer_ack(ctx, p, false);
+}
+
+__noinline int handle_ack_fixed_frame(struct xdp_md *ctx, struct pkt *p)
+{
+	return answer_ack(ctx, p, true);
 }
 
 #endif /* SGATE_BPF_ACK_H */

@@ -78,11 +78,12 @@ struct dtls_hvr {
  * Turn the ClientHello in place into the HelloVerifyRequest: a fresh IP
  * header (the ClientHello's IPv4 options or IPv6 extension headers are not
  * carried), addresses, ports and MAC addresses swapped, the frame cut to the
- * reply.  The request held at least a ClientHello's fixed fields, so the
- * reply is always shorter: no amplification.
+ * reply (with @fixed_frame: the rest zeroed, fixed_frame.h).  The request
+ * held at least a ClientHello's fixed fields, so the reply is always
+ * shorter: no amplification.
  */
 static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
-				    const struct dtls_hvr *r)
+				    const struct dtls_hvr *r, bool fixed_frame)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -101,7 +102,8 @@ static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
 	reply = l3off + l3len + DTLS_HVR_UDP;
 	if (reply > frame)
 		return drop_internal();	/* the parser saw a longer request */
-	if (reply < frame && bpf_xdp_adjust_tail(ctx, -(int)(frame - reply)))
+	if (!fixed_frame && reply < frame &&
+	    bpf_xdp_adjust_tail(ctx, -(int)(frame - reply)))
 		return drop_internal();
 
 	/* UDP: ports swapped, as loaded (network order). */
@@ -168,6 +170,8 @@ static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
 		}
 	}
 	if (bpf_xdp_store_bytes(ctx, l3off + l3len, b, DTLS_HVR_UDP))
+		return drop_internal();
+	if (fixed_frame && zero_tail(ctx, reply, frame))
 		return drop_internal();
 
 	__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
@@ -278,11 +282,9 @@ static __always_inline int load(struct xdp_md *ctx, __u32 off, void *to,
 	return bpf_xdp_load_bytes(ctx, off, to, len) ? -1 : 0;
 }
 
-/*
- * Global for the reason given above handle_syn(): every field of *p is
- * unchecked here.  From the UDP header on.
- */
-__noinline int handle_dtls(struct xdp_md *ctx, struct pkt *p)
+/* From the UDP header on; @fixed_frame is a constant (see handle_syn()). */
+static __always_inline int answer_dtls(struct xdp_md *ctx, struct pkt *p,
+				       bool fixed_frame)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -417,11 +419,25 @@ __noinline int handle_dtls(struct xdp_md *ctx, struct pkt *p)
 	if (!key)
 		return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
 	sgate_dtls_cookie_make(key, &p->flow, &h, epoch, r.cookie);
-	rc = send_hvr(ctx, p, &r);
+	rc = send_hvr(ctx, p, &r, fixed_frame);
 	if (rc == XDP_TX)
 		count(clen ? SGATE_STAT_DTLS_HVR_BAD_COOKIE :
 			     SGATE_STAT_DTLS_HVR_SENT);
 	return rc;
+}
+
+/*
+ * Global for the reason given above handle_syn(): every field of *p is
+ * unchecked here.
+ */
+__noinline int handle_dtls(struct xdp_md *ctx, struct pkt *p)
+{
+	return answer_dtls(ctx, p, false);
+}
+
+__noinline int handle_dtls_fixed_frame(struct xdp_md *ctx, struct pkt *p)
+{
+	return answer_dtls(ctx, p, true);
 }
 
 #endif /* SGATE_BPF_DTLS_H */

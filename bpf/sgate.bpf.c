@@ -15,6 +15,8 @@
  *   handoff.h  TC: metadata -> bpf_sk_assign_tcp_reqsk()
  *   tc_verify.h  TC without metadata (drivers that give XDP none): verify
  *              the cookie again, then hand off
+ *   fixed_frame.h  sgate_xdp_slot, for libxdp's dispatcher: replies in a
+ *              frame of unchanged length, no metadata (TC verifies)
  *
  * The cookie itself is include/sgate/cookie.h; Documentation/datapath.md
  * gives every packet's verdict.
@@ -33,7 +35,8 @@
 #include "handoff.h"
 #include "tc_verify.h"
 
-static __always_inline int gate_xdp(struct xdp_md *ctx)
+/* @fixed_frame: the calls the slot program makes (fixed_frame.h). */
+static __always_inline int gate_xdp(struct xdp_md *ctx, bool fixed_frame)
 {
 	const struct sgate_config *cfg;
 	struct pkt p = {};
@@ -49,12 +52,15 @@ static __always_inline int gate_xdp(struct xdp_md *ctx)
 	if (judged < 0)
 		return verdict;
 	if (judged > 0)
-		return handle_dtls(ctx, &p);
+		return fixed_frame ? handle_dtls_fixed_frame(ctx, &p) :
+				     handle_dtls(ctx, &p);
 
 	if ((p.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
-		return handle_syn(ctx, &p);
+		return fixed_frame ? handle_syn_fixed_frame(ctx, &p) :
+				     handle_syn(ctx, &p);
 	if (p.flags & TCP_ACK)
-		return handle_ack(ctx, &p);
+		return fixed_frame ? handle_ack_fixed_frame(ctx, &p) :
+				     handle_ack(ctx, &p);
 	count(SGATE_STAT_PASS_OTHER_FLAGS);
 	return XDP_PASS;
 }
@@ -67,7 +73,7 @@ static __always_inline int gate_xdp(struct xdp_md *ctx)
 SEC("xdp.frags")
 int sgate_xdp(struct xdp_md *ctx)
 {
-	return gate_xdp(ctx);
+	return gate_xdp(ctx, false);
 }
 
 /*
@@ -79,7 +85,19 @@ int sgate_xdp(struct xdp_md *ctx)
 SEC("xdp")
 int sgate_xdp_skb(struct xdp_md *ctx)
 {
-	return gate_xdp(ctx);
+	return gate_xdp(ctx, false);
+}
+
+/*
+ * For a multi-program dispatcher (libxdp's), whose slots never resize the
+ * frame: the same gate, with no call that changes the frame's size or
+ * metadata (fixed_frame.h), which the kernel requires of a program put in
+ * such a slot.  Not frags-aware, as the dispatcher is not.
+ */
+SEC("xdp")
+int sgate_xdp_slot(struct xdp_md *ctx)
+{
+	return gate_xdp(ctx, true);
 }
 
 SEC("tc")

@@ -8,6 +8,7 @@
 
 #include "parse.h"
 #include "recent.h"
+#include "fixed_frame.h"
 
 enum {
 	REPLY_TTL = 64,
@@ -119,12 +120,16 @@ struct synack {
  * the MSS option is left out, which RFC 9293 allows: the client then assumes
  * 536 (IPv4) or 1220 (IPv6).
  *
+ * With @fixed_frame the frame keeps its length (fixed_frame.h): it never
+ * grows, so a SYN too short for the reply with MSS gets the one without, and
+ * what follows the reply is zeroed.
+ *
  * The headers are built in registers, summed from there, and stored straight
  * into the frame: no helper call, no re-read of what was just written.
  */
 static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 				       const struct sgate_config *cfg,
-				       const struct synack *r)
+				       const struct synack *r, bool fixed_frame)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -144,7 +149,8 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 	mss = p->ipv6 ? cfg->mss_v6 : cfg->mss_v4;
 	frame = bpf_xdp_get_buff_len(ctx);	/* a multi-buffer frame's too */
 	reply = l3off + l3len + TCP_HLEN + synack_optlen(&co, true);
-	if (reply > frame && bpf_xdp_adjust_tail(ctx, reply - frame)) {
+	if (reply > frame &&
+	    (fixed_frame || bpf_xdp_adjust_tail(ctx, reply - frame))) {
 		with_mss = false;
 		reply -= TCPOLEN_MSS_ALIGNED;
 		if (reply > frame) {
@@ -152,7 +158,8 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 			return XDP_DROP;
 		}
 	}
-	if (reply < frame && bpf_xdp_adjust_tail(ctx, -(int)(frame - reply)))
+	if (!fixed_frame && reply < frame &&
+	    bpf_xdp_adjust_tail(ctx, -(int)(frame - reply)))
 		return drop_internal();
 	/*
 	 * Cut to the reply, a multi-buffer frame keeps a fragment only if its
@@ -235,6 +242,8 @@ static __always_inline int send_synack(struct xdp_md *ctx, const struct pkt *p,
 	__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
 	__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
+	if (fixed_frame && zero_tail(ctx, reply, frame))
+		return drop_internal();
 
 	count(with_mss ? SGATE_STAT_SYN_ANSWERED :
 			 SGATE_STAT_SYN_ANSWERED_NO_MSS);
@@ -279,12 +288,9 @@ static __always_inline int make_cookie(struct xdp_md *ctx, const struct pkt *p,
 	return 0;
 }
 
-/*
- * handle_syn() and handle_ack() are global functions so that the verifier
- * checks each once, not once per path through the parser; in exchange each
- * must treat every field of *p as unchecked.
- */
-__noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
+/* The SYN path; @fixed_frame is a constant (see handle_syn()). */
+static __always_inline int answer_syn(struct xdp_md *ctx, struct pkt *p,
+				      bool fixed_frame)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -331,7 +337,24 @@ __noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
 	r.tsval = (__u32)(p->now >> 20) + ts_off;
 	r.client_tsval = w.offer.tsval;
 	r.ts_ok = ts_ok;
-	return send_synack(ctx, p, cfg, &r);
+	return send_synack(ctx, p, cfg, &r, fixed_frame);
+}
+
+/*
+ * handle_syn() and handle_ack() are global functions so that the verifier
+ * checks each once, not once per path through the parser; in exchange each
+ * must treat every field of *p as unchecked.  Each has a twin for the
+ * slot program, compiled with no call that resizes the frame:
+ * the verifier marks a global function that has one whether or not it runs.
+ */
+__noinline int handle_syn(struct xdp_md *ctx, struct pkt *p)
+{
+	return answer_syn(ctx, p, false);
+}
+
+__noinline int handle_syn_fixed_frame(struct xdp_md *ctx, struct pkt *p)
+{
+	return answer_syn(ctx, p, true);
 }
 
 #endif /* SGATE_BPF_SYN_H */

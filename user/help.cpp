@@ -94,10 +94,12 @@ dispatcher (pinned by libxdp under /sys/fs/bpf/xdp), at run priority )" +
 	       n(kXdpRunPriority) + R"(:
 after filters such as xdp-filter (10) and programs at libxdp's default
 (50), so that what they drop is never answered; its XDP_PASS goes on to the
-next program.  Where the dispatcher cannot run the gate's program (the
-kernel refuses freplace programs: too old, or kernel lockdown; or Linux >=
-6.13 with libxdp older than 1.5.5), the gate's program is attached alone,
-and attach says so.  The gate stays in place after sgate
+next program.  Where the kernel refuses the full program in the
+dispatcher's slots (Linux >= 6.13 or 6.12 stable, libxdp older than
+1.5.5), the gate runs its slot program there (see --xdp-hook).  Where the
+kernel cannot run the dispatcher at all (it refuses freplace programs: too
+old, or kernel lockdown), the gate's program is attached alone, and attach
+says so.  The gate stays in place after sgate
 exits (it is pinned under the pin root) until 'sgate detach DEV'.  The TC
 program is also attached to every VLAN device above DEV, where QinQ
 handshakes are handed off; VLAN devices made later need a new attach
@@ -187,8 +189,10 @@ the gate's BPF map.  Key mode "module": keys in sgate.ko, which is asked
 for its epoch, ring serial, rotation period and key list.  Prints a note
 and exits 0 when there are none.
 
-The XDP lines name the programs that run before and after the gate in
-libxdp's dispatcher.  A gate whose XDP program no longer runs in DEV's XDP
+The XDP lines name the gate's program (sgate_xdp, sgate_xdp_skb, or
+sgate_xdp_slot in a dispatcher that refuses those) and the programs that
+run before and after it in libxdp's dispatcher; the hand-off line says how
+verified final ACKs reach TC.  A gate whose XDP program no longer runs in DEV's XDP
 hook (unloaded or removed by another tool), or whose TC link is missing
 (its pin removed) or detached, is marked BROKEN with the fix: 'sgate
 detach DEV', then attach again.  Status then exits 11, as it does for a

@@ -33,6 +33,13 @@ sub "netlink fuzz unprivileged" setpriv --reuid=65534 --regid=65534 --clear-grou
 sub "netlink fuzz user-namespace root" unshare --user --map-root-user --net "$NL" --fuzz 20000
 
 # Key bytes are in no file the module exposes.
+# The kernel's rule behind the slot program, on a kernel that runs
+# extensions (the host's may refuse them): a dispatcher's slot takes
+# sgate_xdp_slot and refuses sgate_xdp_skb.  A skip here is a failure.
+check "slot program: a dispatcher slot takes it and refuses the full program" \
+	sh -c '"$1" >"$2" 2>&1; rc=$?; cat "$2"; [ $rc = 0 ] && ! grep -q SKIPPED "$2"' sh \
+	"$TOP/build/test_fixed_frame_prog" /tmp/slot_prog.out
+
 check "no key material under /sys/module/sgate" sh -c '! grep -rqs . /sys/module/sgate/parameters/key 2>/dev/null'
 
 # The gate in module mode, end to end between two namespaces.

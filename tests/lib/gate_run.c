@@ -117,6 +117,21 @@ void gate_unload(struct gate *g)
 	g->skel = NULL;
 }
 
+int gate_pick_xdp(struct gate *g, const char *prog)
+{
+	struct bpf_program *xdp;
+	int fd;
+
+	if (!g->skel)
+		return -ENOENT;
+	xdp = bpf_object__find_program_by_name(g->skel->obj, prog);
+	fd = xdp ? bpf_program__fd(xdp) : -1;
+	if (fd < 0)
+		return -ENOENT;
+	g->xdp_fd = fd;
+	return 0;
+}
+
 static int update(int fd, uint32_t key, const void *value)
 {
 	return bpf_map_update_elem(fd, &key, value, 0) ? -errno : 0;

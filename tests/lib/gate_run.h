@@ -46,6 +46,12 @@ int gate_load(struct gate *g, bool ipv6_enabled);
 /* A gate object loaded by the caller (a test build): find its fds. */
 int gate_wire(struct gate *g, struct bpf_object *obj);
 void gate_unload(struct gate *g);
+/*
+ * Run the loaded gate's XDP program @prog ("sgate_xdp", the default,
+ * "sgate_xdp_skb" or "sgate_xdp_slot") from now on: same maps, same
+ * counters.  0, or -ENOENT for a wired gate or an unknown name.
+ */
+int gate_pick_xdp(struct gate *g, const char *prog);
 
 int gate_set_config(const struct gate *g, const struct sgate_config *cfg);
 int gate_set_ring(const struct gate *g, uint32_t slot,

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,11 @@ static struct gate gate;
 static struct sgate_keyring ring;
 static struct sgate_config cfg;
 static uint8_t key[16];
+/*
+ * The group running the slot program (sgate_xdp_slot): the
+ * HelloVerifyRequest keeps the ClientHello's frame length, the rest zeroed.
+ */
+static bool fixed_frame;
 
 /* A ClientHello, and the frame around it. */
 struct hello {
@@ -364,6 +370,13 @@ static int setup(void **state)
 	return gate_set_config(&gate, &cfg);
 }
 
+/* The same gate, running sgate_xdp_slot (bpf/fixed_frame.h). */
+static int setup_fixed_frame(void **state)
+{
+	fixed_frame = true;
+	return setup(state) ?: gate_pick_xdp(&gate, "sgate_xdp_slot");
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -419,14 +432,24 @@ static void expect(const struct hello *h, enum sgate_stat stat, int verdict,
  */
 static const uint8_t *check_hvr(const struct run *r, const struct hello *h)
 {
-	size_t l3len = h->ipv6 ? 40 : 20;
+	size_t l3len = h->ipv6 ? 40 : 20, reply = 14 + l3len + HVR_UDP_LEN, i;
 	const uint8_t *l3 = r->out + 14, *u = l3 + l3len, *rec = u + 8;
 	const uint8_t *hs = rec + 13, *body = hs + 12;
 
 	assert_int_equal(r->verdict, XDP_TX);
 	/* No amplification, whatever the request. */
 	assert_true(r->len <= r->in_len);
-	assert_int_equal(r->len, 14 + l3len + HVR_UDP_LEN);
+	if (fixed_frame) {
+		/* The request's length; nothing of the request after the reply. */
+		assert_int_equal(r->len, r->in_len);
+		assert_true(reply <= r->len);
+		for (i = reply; i < r->len; i++)
+			if (r->out[i])
+				fail_msg("byte %zu after the %zu-byte reply is "
+					 "0x%02x, not 0", i, reply, r->out[i]);
+	} else {
+		assert_int_equal(r->len, reply);
+	}
 	assert_memory_equal(r->out, pkt_client_mac, 6);
 	assert_memory_equal(r->out + 6, pkt_server_mac, 6);
 	if (!h->ipv6) {
@@ -937,6 +960,13 @@ int main(void)
 		cmocka_unit_test(test_mutated_hellos),
 	};
 
-	return cmocka_run_group_tests_name("dtls packet tests", tests, setup,
-					   teardown);
+	int failed;
+
+	failed = cmocka_run_group_tests_name("dtls packet tests", tests, setup,
+					     teardown);
+	/* Every case again, through the slot program. */
+	failed += cmocka_run_group_tests_name("dtls packet tests, fixed frame",
+					      tests, setup_fixed_frame,
+					      teardown);
+	return failed;
 }

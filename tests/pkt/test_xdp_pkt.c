@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <linux/bpf.h>
 
 #include "sgate/abi.h"
+#include "sgate.skel.h"
 #include "../lib/clock.h"
 #include "../lib/doc_mac.h"
 #include "../lib/gate_run.h"
@@ -36,6 +38,11 @@ enum { EPOCH_SECONDS = 60, MSS4 = 1460, MSS6 = 1440, WSCALE = 7,
 static struct gate gate;
 static struct sgate_keyring ring;
 static struct sgate_config cfg;
+/*
+ * The group running the slot program (sgate_xdp_slot): replies
+ * keep the frame's length, the rest zeroed; no metadata.
+ */
+static bool fixed_frame;
 
 /* Protected, but nothing listens here (gate_listen() serves 80 and 443). */
 enum { QUIET_PORT = 8443 };
@@ -118,6 +125,13 @@ static int setup(void **state)
 	return gate_set_config(&gate, &cfg);
 }
 
+/* The same gate, running sgate_xdp_slot (bpf/fixed_frame.h). */
+static int setup_fixed_frame(void **state)
+{
+	fixed_frame = true;
+	return setup(state) ?: gate_pick_xdp(&gate, "sgate_xdp_slot");
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -145,6 +159,8 @@ struct run {
 	int verdict;
 	uint8_t out[PKT_MAX + 64];
 	uint32_t len;		/* frame bytes after the metadata */
+	uint32_t in_len;	/* the frame's length before */
+	uint32_t meta_len;
 	struct sgate_meta meta;
 	int has_meta;
 };
@@ -163,6 +179,8 @@ static void run_xdp(const uint8_t *in, size_t len, struct run *r)
 	metalen = o.meta_len;
 	assert_true(metalen <= o.size_out);
 	r->len = o.size_out - metalen;
+	r->in_len = (uint32_t)len;
+	r->meta_len = metalen;
 	memcpy(r->out, raw + metalen, r->len);
 	if (metalen == sizeof(struct sgate_meta)) {
 		memcpy(&r->meta, raw, sizeof(r->meta));
@@ -204,10 +222,21 @@ static const uint8_t *check_synack(const struct run *r,
 				   uint32_t cookie, int ecn)
 {
 	size_t l3off = pkt_l3off(s), l3len = s->ipv6 ? 40 : 20;
+	size_t reply = l3off + l3len + 20 + optlen, i;
 	const uint8_t *l3 = r->out + l3off, *th = l4_of(r, s);
 
 	assert_int_equal(r->verdict, XDP_TX);
-	assert_int_equal(r->len, l3off + l3len + 20 + optlen);
+	if (fixed_frame) {
+		/* The SYN's length; nothing of the SYN after the reply. */
+		assert_int_equal(r->len, r->in_len);
+		assert_true(reply <= r->len);
+		for (i = reply; i < r->len; i++)
+			if (r->out[i])
+				fail_msg("byte %zu after the %zu-byte reply is "
+					 "0x%02x, not 0", i, reply, r->out[i]);
+	} else {
+		assert_int_equal(r->len, reply);
+	}
 	assert_memory_equal(r->out, s->smac, 6);
 	assert_memory_equal(r->out + 6, s->dmac, 6);
 	if (!s->ipv6) {
@@ -333,7 +362,7 @@ static void test_syn_without_options(void **state)
 	epoch = settled_epoch();
 	run_xdp(frame, len, &r);
 	/* Index 0: the client's MSS defaults to 536; nothing else offered. */
-	if (r.len == 58) {
+	if (!fixed_frame && r.len == 58) {
 		const uint8_t *o = check_synack(
 			&r, &s, 4, expected_cookie(&s, epoch, 0, 0), 0);
 
@@ -508,6 +537,57 @@ static void test_ack_valid_v6(void **state)
 {
 	(void)state;
 	ack_valid(1);
+}
+
+/*
+ * The slot program writes no metadata: a verified ACK passes as
+ * where the driver refuses the room, and TC verifies it again.
+ */
+static void ack_valid_fixed_frame(int ipv6)
+{
+	uint64_t no_meta = counter(SGATE_STAT_COOKIE_VALID_NO_META);
+	uint64_t valid = counter(SGATE_STAT_COOKIE_VALID);
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	struct run r;
+	size_t len;
+
+	settled_epoch();
+	len = final_ack(ipv6, 1, frame, &s);
+	gate.skel->bss->sgate_meta_refused = 0;
+	run_xdp(frame, len, &r);
+	assert_int_equal(r.verdict, XDP_PASS);
+	assert_int_equal(r.meta_len, 0);	/* data_meta == data */
+	assert_int_equal(r.len, len);
+	assert_memory_equal(r.out, frame, len);
+	assert_int_equal(gate.skel->bss->sgate_meta_refused, 1);
+	assert_int_equal(counter(SGATE_STAT_COOKIE_VALID_NO_META), no_meta + 1);
+	assert_int_equal(counter(SGATE_STAT_COOKIE_VALID), valid);
+}
+
+static void test_ack_valid_fixed_frame_v4(void **state)
+{
+	(void)state;
+	ack_valid_fixed_frame(0);
+}
+
+static void test_ack_valid_fixed_frame_v6(void **state)
+{
+	(void)state;
+	ack_valid_fixed_frame(1);
+}
+
+/* Ethernet padding after a SYN: zeroed too in the slot program. */
+static void test_syn_trailer(void **state)
+{
+	struct pkt_spec s;
+	struct run r;
+
+	(void)state;
+	pkt_with(&s, 1, linux_opts, sizeof(linux_opts));
+	s.trailer = 30;
+	s.vlans = 1;
+	syn_case(&s, &r, 20, OPTBITS(2, 1, 0, 3), 1, 0);
 }
 
 static void test_ack_timestamps_missing(void **state)
@@ -1261,6 +1341,7 @@ int main(void)
 		cmocka_unit_test(test_syn_ipv6_extension_header),
 		cmocka_unit_test(test_syn_vlan),
 		cmocka_unit_test(test_syn_payload_cut),
+		cmocka_unit_test(test_syn_trailer),
 		cmocka_unit_test(test_syn_bad_option_length),
 		cmocka_unit_test(test_ack_valid_v4),
 		cmocka_unit_test(test_ack_valid_v6),
@@ -1284,10 +1365,52 @@ int main(void)
 		cmocka_unit_test(test_multi_buffer_split_headers),
 	};
 
+	/*
+	 * The slot program on every case but those of metadata and
+	 * multi-buffer frames (it is not frags-aware).
+	 */
+	const struct CMUnitTest fixed_frame_tests[] = {
+		cmocka_unit_test(test_syn_linux_v4),
+		cmocka_unit_test(test_syn_linux_v6),
+		cmocka_unit_test(test_syn_windows),
+		cmocka_unit_test(test_syn_without_options),
+		cmocka_unit_test(test_syn_ecn),
+		cmocka_unit_test_teardown(test_syn_features_off,
+					  reset_features),
+		cmocka_unit_test(test_syn_ip_options_stripped),
+		cmocka_unit_test(test_syn_ipv6_extension_header),
+		cmocka_unit_test(test_syn_vlan),
+		cmocka_unit_test(test_syn_payload_cut),
+		cmocka_unit_test(test_syn_trailer),
+		cmocka_unit_test(test_syn_bad_option_length),
+		cmocka_unit_test(test_ack_valid_fixed_frame_v4),
+		cmocka_unit_test(test_ack_valid_fixed_frame_v6),
+		cmocka_unit_test(test_ack_timestamps_missing),
+		cmocka_unit_test(test_ack_forged),
+		cmocka_unit_test(test_ack_epochs),
+		cmocka_unit_test(test_ack_established_passes),
+		cmocka_unit_test(test_pass_and_drop_verdicts),
+		cmocka_unit_test(test_bogus_sources),
+		cmocka_unit_test(test_ipv6_fragment_headers),
+		cmocka_unit_test(test_ipv6_tcp_beyond_byte_255),
+		cmocka_unit_test(test_not_for_this_host),
+		cmocka_unit_test(test_forwarded_destination),
+		cmocka_unit_test(test_first_fragment_cut_short),
+		cmocka_unit_test(test_ipv6_long_chains),
+		cmocka_unit_test(test_three_vlan_tags),
+		cmocka_unit_test(test_syn_tsval_offset),
+		cmocka_unit_test(test_unconfigured_counted),
+	};
+	int failed;
+
 	if (geteuid() != 0) {
 		printf("SKIP: BPF_PROG_RUN packet tests need root\n");
 		return 77;
 	}
-	return cmocka_run_group_tests_name("xdp packet tests", tests, setup,
-					   teardown);
+	failed = cmocka_run_group_tests_name("xdp packet tests", tests, setup,
+					     teardown);
+	failed += cmocka_run_group_tests_name("xdp packet tests, fixed frame",
+					      fixed_frame_tests,
+					      setup_fixed_frame, teardown);
+	return failed;
 }
