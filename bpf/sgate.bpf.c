@@ -120,7 +120,10 @@ int sgate_tc(struct __sk_buff *skb)
 	 */
 	if (skb->protocol == bpf_htons(ETH_P_8021Q) ||
 	    skb->protocol == bpf_htons(ETH_P_8021AD)) {
-		count(SGATE_STAT_TC_VLAN_DEFER);
+		/* Without metadata nothing was judged here: the VLAN
+		 * device's hook verifies the packet.
+		 */
+		count(has_meta ? SGATE_STAT_TC_VLAN_DEFER : SGATE_STAT_TC_PASS);
 		return TCX_NEXT;
 	}
 	if (!has_meta)

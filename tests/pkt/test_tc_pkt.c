@@ -280,6 +280,30 @@ static void test_not_ours_passes(void **state)
 	assert_int_equal(counter(SGATE_STAT_TC_NO_LISTENER), nolisten + 1);
 }
 
+/*
+ * A frame with a tag left and no metadata: nothing was judged at this hook,
+ * so it passes as tc_pass, never as a deferral (tc_vlan_defer counts only
+ * metadata kept for the VLAN device above); that device's hook verifies it.
+ */
+static void test_tagged_without_meta_passes(void **state)
+{
+	uint64_t pass = counter(SGATE_STAT_TC_PASS),
+		 defer = counter(SGATE_STAT_TC_VLAN_DEFER);
+	uint8_t frame[PKT_MAX];
+	struct pkt_spec s;
+	size_t len;
+
+	(void)state;
+	settle();
+	final_ack(0, frame, &s);
+	s.vlans = 1;
+	len = pkt_build(&s, frame);
+	gate.skel->bss->sgate_meta_refused = 1;
+	assert_int_equal(run_tc(frame, len), TCX_NEXT_RC);
+	assert_int_equal(counter(SGATE_STAT_TC_PASS), pass + 1);
+	assert_int_equal(counter(SGATE_STAT_TC_VLAN_DEFER), defer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +313,8 @@ int main(void)
 		cmocka_unit_test_setup(test_valid_v6, meta_given),
 		cmocka_unit_test_setup(test_forged_dropped, meta_given),
 		cmocka_unit_test_setup(test_not_ours_passes, meta_given),
+		cmocka_unit_test_setup(test_tagged_without_meta_passes,
+				       meta_given),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
