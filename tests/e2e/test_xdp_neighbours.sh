@@ -157,13 +157,14 @@ xdp_lines() { S "$SGATE" status 2>&1 | grep -E '^  xdp( before| after)?:'; }
 # Both do their job: xdp-filter drops $BLOCKED before the gate sees it;
 # the gate answers and completes the handshakes of $CADDR.
 both_work() {
-	local answered0 r1 r2
+	local answered0 r1
 	answered0=$(gate_stat syn_answered)
 	r1=$(handshake "$BLOCKED")
 	[ "$(gate_stat syn_answered)" = "$answered0" ] || { echo "the gate answered $BLOCKED"; return 1; }
-	r2=$(handshake "$CADDR")
-	[ "$r1" = "no SYN-ACK" ] && [ "$r2" = established ] && [ "$(gate_stat syn_answered)" -gt "$answered0" ] &&
-		through_gate || { echo "blocked: $r1, other: $r2"; return 1; }
+	# The others: real clients (their stack retransmits; rawsend's probe
+	# waits 600 ms, which a loaded emulated VM can exceed).
+	[ "$r1" = "no SYN-ACK" ] && through_gate && [ "$(gate_stat syn_answered)" -gt "$answered0" ] ||
+		{ echo "blocked: $r1; client: $(tail -n 3 "$LOG/client.out")"; return 1; }
 }
 
 attach
