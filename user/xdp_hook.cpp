@@ -204,9 +204,8 @@ void remove_stale_dispatchers(unsigned ifindex, unsigned config_map_id)
 	remove_dispatcher_pins(config_map_id, ifindex, {query.drv_prog_id, query.skb_prog_id});
 }
 
-} // namespace
-
-void require_shareable_xdp_hook(unsigned ifindex, const std::string &device, bool native)
+// What the kernel says is in @device's XDP hook, one program id per mode.
+bpf_xdp_query_opts query_xdp_hook(unsigned ifindex, const std::string &device)
 {
 	bpf_xdp_query_opts query{};
 	query.sz = sizeof query;
@@ -214,6 +213,14 @@ void require_shareable_xdp_hook(unsigned ifindex, const std::string &device, boo
 	if (err)
 		throw Failure(Exit::failure,
 		              "cannot query XDP programs on " + device + ": " + errno_text(err));
+	return query;
+}
+
+} // namespace
+
+void require_shareable_xdp_hook(unsigned ifindex, const std::string &device, bool native)
+{
+	const bpf_xdp_query_opts query = query_xdp_hook(ifindex, device);
 	const char *mode = native ? "native" : "generic";
 	const char *other_mode = native ? "generic" : "native";
 	const unsigned same = native ? query.drv_prog_id : query.skb_prog_id;
@@ -271,12 +278,7 @@ std::optional<XdpMode> xdp_hook_mode(unsigned ifindex)
 
 void require_empty_xdp_hook(unsigned ifindex, const std::string &device)
 {
-	bpf_xdp_query_opts query{};
-	query.sz = sizeof query;
-	const int err = bpf_xdp_query(static_cast<int>(ifindex), 0, &query);
-	if (err)
-		throw Failure(Exit::failure,
-		              "cannot query XDP programs on " + device + ": " + errno_text(err));
+	const bpf_xdp_query_opts query = query_xdp_hook(ifindex, device);
 	const unsigned id = query.drv_prog_id
 	                            ? query.drv_prog_id
 	                            : (query.skb_prog_id ? query.skb_prog_id : query.hw_prog_id);
