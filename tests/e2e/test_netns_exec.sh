@@ -40,7 +40,7 @@ wait_listen "$PORT" || { echo "Bail out! server did not start"; exit 1; }
 X() { ip netns exec "$SNS" "$SGATE" "$@"; }
 cookie=$(S python3 -c 'import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); print(int.from_bytes(s.getsockopt(socket.SOL_SOCKET, 71, 8), "little"))')
 PINS=/sys/fs/bpf/sgate/$cookie/$SDEV
-host_guards() { S "$SGATE" status 2>&1 | grep -q "^$SDEV\$" && [ -e "$PINS/xdp_link" ]; }
+host_guards() { S "$SGATE" status >"$LOG/host_status" 2>&1 && grep -q "^$SDEV\$" "$LOG/host_status" && [ -e "$PINS/tc_link" ]; }
 handshakes() {
 	local out
 	out=$(C timeout 10 "$BUILD/echo" client "$SADDR" "$PORT" 3 2>&1)
