@@ -104,6 +104,25 @@ static int sound_syn(const uint8_t *b, size_t len)
 	return offered;
 }
 
+/* Is the frame's IP protocol (or IPv6's first next header) UDP? */
+static bool udp_request(const uint8_t *b, size_t len)
+{
+	size_t l3 = 14;
+
+	while (l3 + 2 <= len && l3 <= 22 &&
+	       (g16(b + l3 - 2) == 0x8100 || g16(b + l3 - 2) == 0x88a8))
+		l3 += 4;
+	if (l3 + 40 > len)
+		return false;
+	if (g16(b + l3 - 2) == 0x0800)
+		return b[l3 + 9] == 17;
+	if (g16(b + l3 - 2) != 0x86dd)
+		return false;
+	/* Behind extension headers: the model's walk says where it ends. */
+	return b[l3 + 6] == 17 || b[l3 + 6] == 0 || b[l3 + 6] == 60 ||
+	       b[l3 + 6] == 43 || b[l3 + 6] == 44 || b[l3 + 6] == 51;
+}
+
 /* The options a SYN-ACK carries, by a plain walk. */
 static int reply_options(const uint8_t *b, size_t len, size_t *tcp_len)
 {
@@ -227,7 +246,13 @@ const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 	    reaches_protected_listener(frame, len, env))
 		return "passed without a verdict: the stack would hand it to a protected listener";
 
-	if (verdict == XDP_TX) {
+	if (verdict == XDP_TX && (stat == SGATE_STAT_DTLS_HVR_SENT ||
+				  stat == SGATE_STAT_DTLS_HVR_BAD_COOKIE)) {
+		if (!udp_request(frame, len))
+			bad = "a HelloVerifyRequest answered what is not UDP";
+		else if (out_len > len)
+			bad = "the HelloVerifyRequest is larger than the ClientHello";
+	} else if (verdict == XDP_TX) {
 		int offered = sound_syn(frame, len), has;
 		size_t reply_tcp = 0;
 
