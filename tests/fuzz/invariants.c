@@ -225,6 +225,44 @@ static bool reaches_protected_listener(const uint8_t *frame, size_t len,
 	return f == 0x02 || (f & ~0x01) == 0x10;
 }
 
+/*
+ * Would the stack hand this frame, an epoch-0 DTLS ClientHello, to a UDP
+ * socket on a protected DTLS port of this host, were the gate not there?
+ * The gate may pass such a datagram only with a valid cookie.
+ */
+static bool hello_to_protected_port(const uint8_t *frame, size_t len,
+				    const struct model_env *env)
+{
+	const struct sgate_config *cfg = env->cfg;
+	struct kernel_view kv;
+	const struct model_tuple *t = &kv.t;
+	size_t l4, ulen;
+	unsigned port;
+	const uint8_t *rec;
+
+	kernel_view(frame, len, &kv);
+	if (!cfg->dtls_enabled || kv.cls != KV_UDP ||
+	    (kv.ipv6 && !env->ipv6_enabled))
+		return false;
+	if (memcmp(frame, cfg->mac, 6) || kv_multicast_dest(t) ||
+	    (env->addr_local && !env->addr_local(t, env->stack_arg)))
+		return false;
+	if (kv.first_fragment || !kv.ports || !kv.ip_end)
+		return false;
+	port = g16(t->dport);
+	if (!((cfg->dtls_ports[port / 32] >> (port % 32)) & 1) ||
+	    (env->udp_bound && !env->udp_bound(t, env->stack_arg)))
+		return false;
+	l4 = kv.l4off;
+	if (l4 + 8 + 13 + 12 > kv.ip_end)
+		return false;
+	ulen = g16(frame + l4 + 4);
+	if (ulen < 8 + 13 + 12 || l4 + ulen > kv.ip_end)
+		return false;
+	rec = frame + l4 + 8;
+	return rec[0] == 22 && !g16(rec + 3) && rec[13] == 1;
+}
+
 const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 			     int stat, const uint8_t *out, size_t out_len,
 			     const struct model_result *m,
@@ -245,6 +283,10 @@ const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 	    stat != SGATE_STAT_COOKIE_VALID_NO_META &&
 	    reaches_protected_listener(frame, len, env))
 		return "passed without a verdict: the stack would hand it to a protected listener";
+	if (epoch_ns && verdict == XDP_PASS &&
+	    stat != SGATE_STAT_DTLS_COOKIE_VALID &&
+	    hello_to_protected_port(frame, len, env))
+		return "a ClientHello to a protected DTLS port passed without a valid cookie";
 
 	if (verdict == XDP_TX && (stat == SGATE_STAT_DTLS_HVR_SENT ||
 				  stat == SGATE_STAT_DTLS_HVR_BAD_COOKIE)) {
