@@ -10,6 +10,7 @@
 
 #include <linux/bpf.h>
 
+#include "../lib/doc_dtls_mac.h"
 #include "../lib/doc_mac.h"
 #include "../model/kernel_view.h"
 #include "invariants.h"
@@ -187,6 +188,47 @@ static bool genuine_cookie(const struct model_result *m, const uint8_t *b,
 	return false;
 }
 
+/*
+ * Does this passed ClientHello carry a cookie whose MAC libsodium agrees
+ * with, for the key and epoch its header names (dtls.md)?
+ */
+static bool genuine_dtls_cookie(const struct model_result *m,
+				const uint8_t *b,
+				const struct sgate_keyring *ring,
+				uint64_t epoch_ns, uint64_t now_ns)
+{
+	const struct kernel_view *kv = &m->kv;
+	const uint8_t *u = b + kv->l4off, *body = u + 8 + 13 + 12, *c;
+	const struct sgate_master_key *key = NULL;
+	uint64_t now = now_ns / epoch_ns, epoch, mac = 0;
+	uint8_t sid = body[34];
+	int i;
+
+	if (sid > 32 || body[35 + sid] != 9)
+		return false;
+	c = body + 36 + sid;
+	if (c[0] >> 1 != 1)
+		return false;		/* layout version 1 */
+	if ((c[0] & 1) == (now & 1))
+		epoch = now;
+	else if (now)
+		epoch = now - 1;
+	else
+		return false;
+	for (i = 0; i < SGATE_KEYRING_MASTERS && !key; i++)
+		if (epoch >= ring->m[i].first_epoch)
+			key = &ring->m[i];
+	if (!key)
+		return false;
+	for (i = 8; i >= 1; i--)
+		mac = mac << 8 | c[i];
+	return doc_dtls_mac((const uint8_t *)key->key.k, kv->ipv6,
+			    kv->ipv6 ? b + kv->l3off + 8 : b + kv->l3off + 12,
+			    kv->ipv6 ? b + kv->l3off + 24 : b + kv->l3off + 16,
+			    u, body, body + 2, body + 35, sid, c[0],
+			    (uint32_t)epoch) == mac;
+}
+
 static bool protected_port(const struct sgate_config *cfg, unsigned port)
 {
 	return (cfg->ports[port / 32] >> (port % 32)) & 1;
@@ -310,5 +352,9 @@ const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 	     stat == SGATE_STAT_COOKIE_VALID_NO_META) &&
 	    (verdict != XDP_PASS || !genuine_cookie(m, frame, ring, epoch_ns, now_ns)))
 		bad = "an ACK without a genuine MAC was passed";
+	if (stat == SGATE_STAT_DTLS_COOKIE_VALID &&
+	    (verdict != XDP_PASS || !m->dtls ||
+	     !genuine_dtls_cookie(m, frame, ring, epoch_ns, now_ns)))
+		bad = "a ClientHello without a genuine cookie was passed";
 	return bad;
 }
