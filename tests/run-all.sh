@@ -69,7 +69,7 @@ if [ -z "$(mount -t bpf 2>/dev/null)" ]; then
 fi
 
 for t in "$BUILD"/test_siphash "$BUILD"/test_cookie "$BUILD"/test_dtls_cookie "$BUILD"/test_{cli,gate_config,handoff_path,keys,module,output,service_config,metrics} "$BUILD"/test_xdp_pkt "$BUILD"/test_dtls_pkt "$BUILD"/test_tc_pkt "$BUILD"/test_fixed_frame_prog \
-	 "$BUILD"/fuzz_xdp "$BUILD"/test_forgery; do
+	 "$BUILD"/fuzz_xdp "$BUILD"/test_forgery "$BUILD"/test_forgery_dtls; do
 	run_cmocka "$t"
 done
 for t in tests/e2e/test_*.sh; do

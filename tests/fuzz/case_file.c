@@ -43,6 +43,19 @@ void write_case(const char *path, const struct context *c,
 			p = i;
 		}
 	fprintf(f, "\n");
+	fprintf(f, "dtls_enabled %u\ndtls_ports", c->cfg.dtls_enabled);
+	for (p = 0; p < 65536; p++)
+		if ((c->cfg.dtls_ports[p / 32] >> (p % 32)) & 1) {
+			for (i = p; i + 1 < 65536 &&
+				    ((c->cfg.dtls_ports[(i + 1) / 32] >> ((i + 1) % 32)) & 1); i++)
+				;
+			if (i > p)
+				fprintf(f, " %u-%u", p, i);
+			else
+				fprintf(f, " %u", p);
+			p = i;
+		}
+	fprintf(f, "\n");
 	for (s = 0; s < 2; s++)
 		for (i = 0; i < SGATE_KEYRING_MASTERS; i++) {
 			const struct sgate_master_key *m = &c->ring[s].m[i];
@@ -107,14 +120,17 @@ int read_case(const char *path, struct context *c, uint8_t *frame,
 			c->meta_len = v;
 		else if (sscanf(line, "sel %u", &v) == 1)
 			c->sel = v;
+		else if (sscanf(line, "dtls_enabled %u", &v) == 1)
+			c->cfg.dtls_enabled = v;
 		else if (!strcmp(word, "mac")) {
 			unsigned b, x;
 
 			for (b = 0; b < 6; b++)
 				if (sscanf(line + 4 + 2 * b, "%2x", &x) == 1)
 					c->cfg.mac[b] = (uint8_t)x;
-		} else if (!strcmp(word, "ports")) {
-			char *tok = strtok(line + 5, " \n");
+		} else if (!strcmp(word, "ports") || !strcmp(word, "dtls_ports")) {
+			__u32 *bits = word[0] == 'd' ? c->cfg.dtls_ports : c->cfg.ports;
+			char *tok = strtok(line + strlen(word), " \n");
 
 			for (; tok; tok = strtok(NULL, " \n")) {
 				unsigned a, b, p;
@@ -122,7 +138,7 @@ int read_case(const char *path, struct context *c, uint8_t *frame,
 				if (sscanf(tok, "%u-%u", &a, &b) != 2)
 					b = a = (unsigned)atoi(tok);
 				for (p = a; p <= b && p < 65536; p++)
-					c->cfg.ports[p / 32] |= 1U << (p % 32);
+					bits[p / 32] |= 1U << (p % 32);
 			}
 		} else if (!strcmp(word, "key") && nkeys < 6) {
 			char hex[40], how[8];

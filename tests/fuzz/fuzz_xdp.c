@@ -15,8 +15,9 @@
  *   SGATE_FUZZ_SAVE     where new mismatches are written (build/fuzz)
  *
  * It runs in a network namespace of its own, so the only sockets the
- * program's lookups can find are the two connections it makes itself and
- * the listeners on GEN_LISTEN_PORTS (any address).  That namespace forwards
+ * program's lookups can find are the two connections it makes itself, the
+ * listeners on gen_listen_ports and the UDP sockets on gen_dtls_ports (any
+ * address).  That namespace forwards
  * nothing, so every destination is local to the FIB.
  */
 #define _GNU_SOURCE
@@ -152,6 +153,13 @@ static bool listening(const struct model_tuple *t, void *arg)
 	return gen_listening(dport);
 }
 
+/* The UDP sockets: gen_dtls_ports, any address. */
+static bool udp_bound(const struct model_tuple *t, void *arg)
+{
+	(void)arg;
+	return gen_udp_bound((unsigned)(t->dport[0] << 8 | t->dport[1]));
+}
+
 static bool addr_local(const struct model_tuple *t, void *arg)
 {
 	(void)t;
@@ -232,6 +240,32 @@ static int connect_pair(int family)
 	return a < 0 ? -1 : 0;	/* the sockets stay open until exit */
 }
 
+/* A UDP socket on any address and @port, for the DTLS path's lookup. */
+static int bind_udp(int family, uint16_t port)
+{
+	struct sockaddr_storage a = {};
+	socklen_t alen;
+	int fd = socket(family, SOCK_DGRAM, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	if (family == AF_INET) {
+		struct sockaddr_in *s = (void *)&a;
+
+		s->sin_family = AF_INET;
+		s->sin_port = htons(port);
+		alen = sizeof(*s);
+	} else {
+		struct sockaddr_in6 *s = (void *)&a;
+
+		s->sin6_family = AF_INET6;
+		s->sin6_port = htons(port);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		alen = sizeof(*s);
+	}
+	return bind(fd, (void *)&a, alen);	/* open until exit */
+}
+
 static int netns_setup(void)
 {
 	int err = gate_netns_enter(), k;
@@ -249,6 +283,13 @@ static int netns_setup(void)
 		fprintf(stderr, "loopback connections: %s\n", strerror(errno));
 		return -1;
 	}
+	for (k = 0; k < GEN_NDTLS; k++)
+		if (bind_udp(AF_INET, gen_dtls_ports[k]) ||
+		    bind_udp(AF_INET6, gen_dtls_ports[k])) {
+			fprintf(stderr, "bind UDP port %u: %s\n", gen_dtls_ports[k],
+				strerror(errno));
+			return -1;
+		}
 	for (k = 0; k < GEN_NLISTEN; k++) {
 		err = gate_listen(gen_listen_ports[k]);
 		if (err) {
@@ -365,6 +406,21 @@ static void random_context(struct rng *g, struct context *c)
 		if (rng_chance(g, 5))
 			c->cfg.ports[0] |= 1;	/* port 0 */
 	}
+	/* DTLS: mostly on, its bound ports protected, and more besides. */
+	c->cfg.dtls_enabled = rng_chance(g, 80);
+	if (rng_chance(g, 5)) {
+		memset(c->cfg.dtls_ports, 0xff, sizeof(c->cfg.dtls_ports));
+	} else {
+		for (i = 0; i < GEN_NDTLS; i++)
+			if (rng_chance(g, 90))
+				c->cfg.dtls_ports[gen_dtls_ports[i] / 32] |=
+					1U << (gen_dtls_ports[i] % 32);
+		for (i = 0; i < 10; i++) {
+			unsigned p = rng_below(g, 65536);
+
+			c->cfg.dtls_ports[p / 32] |= 1U << (p % 32);
+		}
+	}
 	e = c->cfg.epoch_ns ? now / c->cfg.epoch_ns : 0;
 	random_ring(g, &c->ring[0], e);
 	random_ring(g, &c->ring[1], e);
@@ -392,6 +448,9 @@ static void base_context(struct context *c)
 	c->cfg.ports[GEN_EST_CLIENT_PORT / 32] |= 1U << (GEN_EST_CLIENT_PORT % 32);
 	c->cfg.ports[0] |= 1;
 	c->cfg.ports[65535 / 32] |= 1U << (65535 % 32);
+	c->cfg.dtls_enabled = 1;
+	c->cfg.dtls_ports[gen_dtls_ports[0] / 32] |= 1U << (gen_dtls_ports[0] % 32);
+	c->cfg.dtls_ports[gen_dtls_ports[1] / 32] |= 1U << (gen_dtls_ports[1] % 32);
 	ring_empty(&c->ring[0]);
 	ring_empty(&c->ring[1]);
 	memset(c->ring[0].m[0].key.k, 0xa5, 16);
@@ -515,6 +574,7 @@ static bool run_frame(const uint8_t *frame, size_t len, const char *origin)
 		.stack_owns = stack_owns,
 		.addr_local = addr_local,
 		.listening = listening,
+		.udp_bound = udp_bound,
 		.recent = recent,
 	};
 	uint64_t now[SGATE_STAT_MAX], t0, t1, tsv;
@@ -810,9 +870,10 @@ static void print_coverage(void)
 	int i;
 
 	printf("coverage (frames per XDP counter):\n");
-	for (i = 0; i < SGATE_STAT_TC_PASS; i++)
-		printf("  %-22s %llu\n", sgate_stat_name(i),
-		       (unsigned long long)stat_hits[i]);
+	for (i = 0; i < SGATE_STAT_MAX; i++)
+		if (i < SGATE_STAT_TC_PASS || i >= SGATE_STAT_DTLS_HVR_SENT)
+			printf("  %-22s %llu\n", sgate_stat_name(i),
+			       (unsigned long long)stat_hits[i]);
 	printf("verdicts: drop %llu, pass %llu, tx %llu\n",
 	       (unsigned long long)verdict_hits[XDP_DROP],
 	       (unsigned long long)verdict_hits[XDP_PASS],
@@ -845,6 +906,10 @@ static void test_random(void **state)
 		SGATE_STAT_DROP_UNJUDGED,
 		SGATE_STAT_DROP_FRAGMENT, SGATE_STAT_DROP_BOGUS_SOURCE,
 		SGATE_STAT_DROP_NO_KEY, SGATE_STAT_COOKIE_VALID_NO_META,
+		SGATE_STAT_DTLS_HVR_SENT, SGATE_STAT_DTLS_HVR_BAD_COOKIE,
+		SGATE_STAT_DTLS_COOKIE_VALID, SGATE_STAT_DTLS_PASS_EPOCH,
+		SGATE_STAT_DTLS_PASS_OTHER, SGATE_STAT_DTLS_DROP_FRAGMENT,
+		SGATE_STAT_DTLS_DROP_V13_ONLY, SGATE_STAT_DTLS_DROP_MALFORMED,
 	};
 
 	(void)state;
@@ -869,6 +934,13 @@ static void test_random(void **state)
 				gen_mutate(&g, frame, &len, &lay);
 			snprintf(origin, sizeof(origin), "seed %#llx frame %llu (final ACK)",
 				 (unsigned long long)seed, (unsigned long long)i);
+		} else if (roll < 35) {
+			gen_dtls_random(&g, &t, &s);
+			len = gen_build(&s, frame, &lay);
+			if (roll < 20)
+				gen_mutate(&g, frame, &len, &lay);
+			snprintf(origin, sizeof(origin), "seed %#llx frame %llu (DTLS)",
+				 (unsigned long long)seed, (unsigned long long)i);
 		} else {
 			gen_random(&g, &t, &s);
 			len = gen_build(&s, frame, &lay);
@@ -878,7 +950,9 @@ static void test_random(void **state)
 				 (unsigned long long)seed, (unsigned long long)i);
 		}
 		run_frame(frame, len, origin);
-		if (last.verdict == XDP_TX && last.out_len <= sizeof(synack)) {
+		if (last.verdict == XDP_TX && last.out_len <= sizeof(synack) &&
+		    (last.stat == SGATE_STAT_SYN_ANSWERED ||
+		     last.stat == SGATE_STAT_SYN_ANSWERED_NO_MSS)) {
 			memcpy(synack, last.frame_out, last.out_len);
 			synack_len = last.out_len;
 		}

@@ -96,11 +96,69 @@ static size_t ext_bytes(const struct gen_spec *s, uint8_t *buf)
 	return e;
 }
 
+/*
+ * A UDP datagram where the builder put the TCP header: ports, length,
+ * checksum over the pseudo-header, then the payload.
+ */
+static void write_udp(const struct gen_spec *s, uint8_t *u)
+{
+	size_t n = 8 + s->dgram_len, alen = s->p.ipv6 ? 16 : 4, i;
+	uint32_t sum = 17 + (uint32_t)n;
+	uint16_t c;
+
+	put16(u, s->p.sport);
+	put16(u + 2, s->p.dport);
+	put16(u + 4, (uint16_t)((int)n + s->ulen_delta));
+	put16(u + 6, 0);
+	memcpy(u + 8, s->dgram, s->dgram_len);
+	for (i = 0; i < alen; i += 2)
+		sum += get16(s->p.saddr + i) + get16(s->p.daddr + i);
+	c = csum_rfc1071(u, n, sum);
+	put16(u + 6, (uint16_t)((c ? c : 0xffff) ^ (s->udp_csum_bad ? 0x5a5a : 0)));
+}
+
 size_t gen_build(const struct gen_spec *s, uint8_t *out, struct pkt_layout *lay)
 {
 	static uint8_t buf[16384], ext[GEN_MAX_EXT * 2048];
 	struct pkt_spec p = s->p;
+	struct gen_spec cut;
 	size_t len;
+
+	if (s->udp) {
+		/* The builder's TCP segment as room, the datagram over it. */
+		struct pkt_layout l;
+
+		cut = *s;
+		cut.udp = false;
+		if (cut.p.proto == 6)
+			cut.p.proto = 17;
+		cut.optlen = 0;
+		cut.p.paylen = 8 + s->dgram_len > 20 ? 8 + s->dgram_len - 20 : 0;
+		/* Shorter than a TCP header: cut to the datagram. */
+		if (8 + s->dgram_len < 20 &&
+		    (cut.tcp_keep < 0 || (size_t)cut.tcp_keep > 8 + s->dgram_len))
+			cut.tcp_keep = (int)(8 + s->dgram_len);
+		p = cut.p;
+		p.opts = NULL;
+		p.optlen = 0;
+		p.ipopts = s->ipopts;
+		p.ipoptlen = s->ipoptlen;
+		p.ext = ext;
+		p.extlen = s->p.ipv6 ? ext_bytes(&cut, ext) : 0;
+		p.ext_first = s->next_ext ? s->ext[0].type : 0;
+		len = pkt_build(&p, buf);
+		pkt_layout(&p, &l);
+		if (l.l4off + 8 + s->dgram_len <= sizeof(buf))
+			write_udp(s, buf + l.l4off);
+		if (cut.tcp_keep >= 0 || cut.iplen_zero)
+			len = cut_and_relabel(&cut, buf, len, &l);
+		if (len > GEN_FRAME_MAX)
+			len = GEN_FRAME_MAX;
+		memcpy(out, buf, len);
+		if (lay)
+			*lay = l;
+		return len;
+	}
 
 	p.opts = s->opts;
 	p.optlen = s->optlen;

@@ -25,9 +25,16 @@ enum {
 	GEN_EST_CLIENT_PORT = 7778,
 	/* Ports the fuzzer listens on, on any address (gen_listen_ports). */
 	GEN_NLISTEN = 3,
+	/* UDP ports the fuzzer binds on any address (gen_dtls_ports). */
+	GEN_NDTLS = 2,
+	/* The UDP payload of a generated datagram. */
+	GEN_DGRAM_MAX = 1400,
 };
 
 extern const uint16_t gen_listen_ports[GEN_NLISTEN];
+extern const uint16_t gen_dtls_ports[GEN_NDTLS];
+/* Does the fuzzer have a UDP socket bound to this port on any address? */
+bool gen_udp_bound(unsigned port);
 /* Does the fuzzer listen on this port on any address? */
 bool gen_listening(unsigned port);
 
@@ -57,6 +64,15 @@ struct gen_spec {
 	 */
 	int tcp_keep;
 	bool iplen_zero;
+	/*
+	 * A UDP datagram instead of the TCP segment: its payload, a delta for
+	 * the UDP length field and whether to break the checksum.
+	 */
+	bool udp;
+	uint8_t dgram[GEN_DGRAM_MAX];
+	size_t dgram_len;
+	int ulen_delta;
+	bool udp_csum_bad;
 };
 
 /* The gate's settings the generator aims at. */
@@ -84,6 +100,50 @@ void gen_make_valid_ack(struct gen_spec *s, const struct gen_target *t,
 /* The final ACK answering a SYN-ACK the program sent (its frame bytes). */
 bool gen_ack_for_synack(const uint8_t *synack, size_t len, struct rng *r,
 			struct gen_spec *s);
+
+/* How a generated ClientHello's cookie is made (gen_dtls.c). */
+enum gen_cookie {
+	GEN_COOKIE_NONE,
+	GEN_COOKIE_VALID,	/* the codec's, at the current epoch */
+	GEN_COOKIE_PREVIOUS,	/* the codec's, at the epoch before */
+	GEN_COOKIE_STALE,	/* the codec's, two epochs back */
+	GEN_COOKIE_FLIPPED,	/* the current one with one bit flipped */
+	GEN_COOKIE_BYTES,	/* cookie[] as given */
+};
+
+/*
+ * A DTLS ClientHello in one record, its fields as they go on the wire;
+ * gen_dtls_default() makes a valid DTLS 1.2 one.
+ */
+struct gen_hello {
+	uint8_t content_type, handshake_type;
+	uint16_t record_version, record_epoch;
+	uint64_t record_seq;
+	int record_len_delta, msg_len_delta;
+	uint32_t frag_offset;
+	int frag_len_delta;
+	uint16_t client_version;
+	uint8_t random[32];
+	uint8_t sid_len;			/* may lie beyond sid[] */
+	uint8_t sid[32];
+	enum gen_cookie cookie_how;
+	uint8_t cookie_len;			/* GEN_COOKIE_BYTES */
+	uint8_t cookie[255];
+	uint8_t ext[512];			/* cipher_suites on, as bytes */
+	size_t ext_len;
+	size_t keep;				/* bytes of the record kept; 0: all */
+};
+
+void gen_dtls_default(struct gen_spec *s, struct gen_hello *h, int ipv6);
+/* Serialize h into s's datagram, its cookie made for s's flow. */
+void gen_dtls_set(struct gen_spec *s, const struct gen_hello *h,
+		  const struct gen_target *t);
+/* The rest of a ClientHello after its cookie, by kind. */
+enum gen_tail { GEN_TAIL_12, GEN_TAIL_13_ONLY, GEN_TAIL_NONE, GEN_TAIL_MANY };
+void gen_dtls_tail(struct gen_hello *h, enum gen_tail kind);
+/* A random datagram to a DTLS port: mostly ClientHellos, often broken. */
+void gen_dtls_random(struct rng *r, const struct gen_target *t,
+		     struct gen_spec *s);
 
 /* TCP options of real stacks' SYNs, and the timestamps of a final ACK. */
 extern const uint8_t gen_linux_opts[20], gen_windows_opts[12];

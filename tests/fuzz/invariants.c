@@ -10,6 +10,7 @@
 
 #include <linux/bpf.h>
 
+#include "../lib/doc_dtls_mac.h"
 #include "../lib/doc_mac.h"
 #include "../model/kernel_view.h"
 #include "invariants.h"
@@ -104,6 +105,25 @@ static int sound_syn(const uint8_t *b, size_t len)
 	return offered;
 }
 
+/* Is the frame's IP protocol (or IPv6's first next header) UDP? */
+static bool udp_request(const uint8_t *b, size_t len)
+{
+	size_t l3 = 14;
+
+	while (l3 + 2 <= len && l3 <= 22 &&
+	       (g16(b + l3 - 2) == 0x8100 || g16(b + l3 - 2) == 0x88a8))
+		l3 += 4;
+	if (l3 + 40 > len)
+		return false;
+	if (g16(b + l3 - 2) == 0x0800)
+		return b[l3 + 9] == 17;
+	if (g16(b + l3 - 2) != 0x86dd)
+		return false;
+	/* Behind extension headers: the model's walk says where it ends. */
+	return b[l3 + 6] == 17 || b[l3 + 6] == 0 || b[l3 + 6] == 60 ||
+	       b[l3 + 6] == 43 || b[l3 + 6] == 44 || b[l3 + 6] == 51;
+}
+
 /* The options a SYN-ACK carries, by a plain walk. */
 static int reply_options(const uint8_t *b, size_t len, size_t *tcp_len)
 {
@@ -168,6 +188,47 @@ static bool genuine_cookie(const struct model_result *m, const uint8_t *b,
 	return false;
 }
 
+/*
+ * Does this passed ClientHello carry a cookie whose MAC libsodium agrees
+ * with, for the key and epoch its header names (dtls.md)?
+ */
+static bool genuine_dtls_cookie(const struct model_result *m,
+				const uint8_t *b,
+				const struct sgate_keyring *ring,
+				uint64_t epoch_ns, uint64_t now_ns)
+{
+	const struct kernel_view *kv = &m->kv;
+	const uint8_t *u = b + kv->l4off, *body = u + 8 + 13 + 12, *c;
+	const struct sgate_master_key *key = NULL;
+	uint64_t now = now_ns / epoch_ns, epoch, mac = 0;
+	uint8_t sid = body[34];
+	int i;
+
+	if (sid > 32 || body[35 + sid] != 9)
+		return false;
+	c = body + 36 + sid;
+	if (c[0] >> 1 != 1)
+		return false;		/* layout version 1 */
+	if ((c[0] & 1) == (now & 1))
+		epoch = now;
+	else if (now)
+		epoch = now - 1;
+	else
+		return false;
+	for (i = 0; i < SGATE_KEYRING_MASTERS && !key; i++)
+		if (epoch >= ring->m[i].first_epoch)
+			key = &ring->m[i];
+	if (!key)
+		return false;
+	for (i = 8; i >= 1; i--)
+		mac = mac << 8 | c[i];
+	return doc_dtls_mac((const uint8_t *)key->key.k, kv->ipv6,
+			    kv->ipv6 ? b + kv->l3off + 8 : b + kv->l3off + 12,
+			    kv->ipv6 ? b + kv->l3off + 24 : b + kv->l3off + 16,
+			    u, body, body + 2, body + 35, sid, c[0],
+			    (uint32_t)epoch) == mac;
+}
+
 static bool protected_port(const struct sgate_config *cfg, unsigned port)
 {
 	return (cfg->ports[port / 32] >> (port % 32)) & 1;
@@ -206,6 +267,44 @@ static bool reaches_protected_listener(const uint8_t *frame, size_t len,
 	return f == 0x02 || (f & ~0x01) == 0x10;
 }
 
+/*
+ * Would the stack hand this frame, an epoch-0 DTLS ClientHello, to a UDP
+ * socket on a protected DTLS port of this host, were the gate not there?
+ * The gate may pass such a datagram only with a valid cookie.
+ */
+static bool hello_to_protected_port(const uint8_t *frame, size_t len,
+				    const struct model_env *env)
+{
+	const struct sgate_config *cfg = env->cfg;
+	struct kernel_view kv;
+	const struct model_tuple *t = &kv.t;
+	size_t l4, ulen;
+	unsigned port;
+	const uint8_t *rec;
+
+	kernel_view(frame, len, &kv);
+	if (!cfg->dtls_enabled || kv.cls != KV_UDP ||
+	    (kv.ipv6 && !env->ipv6_enabled))
+		return false;
+	if (memcmp(frame, cfg->mac, 6) || kv_multicast_dest(t) ||
+	    (env->addr_local && !env->addr_local(t, env->stack_arg)))
+		return false;
+	if (kv.first_fragment || !kv.ports || !kv.ip_end)
+		return false;
+	port = g16(t->dport);
+	if (!((cfg->dtls_ports[port / 32] >> (port % 32)) & 1) ||
+	    (env->udp_bound && !env->udp_bound(t, env->stack_arg)))
+		return false;
+	l4 = kv.l4off;
+	if (l4 + 8 + 13 + 12 > kv.ip_end)
+		return false;
+	ulen = g16(frame + l4 + 4);
+	if (ulen < 8 + 13 + 12 || l4 + ulen > kv.ip_end)
+		return false;
+	rec = frame + l4 + 8;
+	return rec[0] == 22 && !g16(rec + 3) && rec[13] == 1;
+}
+
 const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 			     int stat, const uint8_t *out, size_t out_len,
 			     const struct model_result *m,
@@ -226,8 +325,18 @@ const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 	    stat != SGATE_STAT_COOKIE_VALID_NO_META &&
 	    reaches_protected_listener(frame, len, env))
 		return "passed without a verdict: the stack would hand it to a protected listener";
+	if (epoch_ns && verdict == XDP_PASS &&
+	    stat != SGATE_STAT_DTLS_COOKIE_VALID &&
+	    hello_to_protected_port(frame, len, env))
+		return "a ClientHello to a protected DTLS port passed without a valid cookie";
 
-	if (verdict == XDP_TX) {
+	if (verdict == XDP_TX && (stat == SGATE_STAT_DTLS_HVR_SENT ||
+				  stat == SGATE_STAT_DTLS_HVR_BAD_COOKIE)) {
+		if (!udp_request(frame, len))
+			bad = "a HelloVerifyRequest answered what is not UDP";
+		else if (out_len > len)
+			bad = "the HelloVerifyRequest is larger than the ClientHello";
+	} else if (verdict == XDP_TX) {
 		int offered = sound_syn(frame, len), has;
 		size_t reply_tcp = 0;
 
@@ -243,5 +352,9 @@ const char *invariant_broken(const uint8_t *frame, size_t len, int verdict,
 	     stat == SGATE_STAT_COOKIE_VALID_NO_META) &&
 	    (verdict != XDP_PASS || !genuine_cookie(m, frame, ring, epoch_ns, now_ns)))
 		bad = "an ACK without a genuine MAC was passed";
+	if (stat == SGATE_STAT_DTLS_COOKIE_VALID &&
+	    (verdict != XDP_PASS || !m->dtls ||
+	     !genuine_dtls_cookie(m, frame, ring, epoch_ns, now_ns)))
+		bad = "a ClientHello without a genuine cookie was passed";
 	return bad;
 }

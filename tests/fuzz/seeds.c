@@ -480,6 +480,77 @@ SEED(iplen_zero_v6_ext) {
 	s->iplen_zero = true;
 }
 
+/* ---- DTLS: a ClientHello to a protected, bound UDP port ------------- */
+
+/* A DTLS seed: the default ClientHello, changed by @how, to s. */
+#define DTLS_SEED(name, ipv6, how)						\
+	SEED(name)								\
+	{									\
+		struct gen_hello h;						\
+										\
+		gen_dtls_default(s, &h, ipv6);					\
+		how;								\
+		gen_dtls_set(s, &h, t);						\
+	}
+
+DTLS_SEED(dtls_hello_v4, 0, (void)0)
+DTLS_SEED(dtls_hello_v6, 1, (void)0)
+DTLS_SEED(dtls_hello_v10, 0, h.client_version = 0xfeff)
+DTLS_SEED(dtls_hello_sid32, 1, (h.sid_len = 32, memset(h.sid, 0x5a, 32)))
+DTLS_SEED(dtls_cookie_valid_v4, 0, h.cookie_how = GEN_COOKIE_VALID)
+DTLS_SEED(dtls_cookie_valid_v6_sid, 1,
+	  (h.cookie_how = GEN_COOKIE_VALID, h.sid_len = 7, memset(h.sid, 1, 7)))
+DTLS_SEED(dtls_cookie_previous_epoch, 0, h.cookie_how = GEN_COOKIE_PREVIOUS)
+DTLS_SEED(dtls_cookie_stale, 1, h.cookie_how = GEN_COOKIE_STALE)
+DTLS_SEED(dtls_cookie_flipped, 0, h.cookie_how = GEN_COOKIE_FLIPPED)
+DTLS_SEED(dtls_cookie_valid_13_only, 0,
+	  (h.cookie_how = GEN_COOKIE_VALID, gen_dtls_tail(&h, GEN_TAIL_13_ONLY)))
+DTLS_SEED(dtls_cookie_short, 0,
+	  (h.cookie_how = GEN_COOKIE_BYTES, h.cookie_len = 8, h.cookie[0] = 2))
+DTLS_SEED(dtls_cookie_32, 1,
+	  (h.cookie_how = GEN_COOKIE_BYTES, h.cookie_len = 32))
+DTLS_SEED(dtls_cookie_past_message, 0,
+	  (h.cookie_how = GEN_COOKIE_BYTES, h.cookie_len = 250))
+DTLS_SEED(dtls_13_only, 0, gen_dtls_tail(&h, GEN_TAIL_13_ONLY))
+DTLS_SEED(dtls_13_only_v6, 1, gen_dtls_tail(&h, GEN_TAIL_13_ONLY))
+DTLS_SEED(dtls_no_extensions, 0, gen_dtls_tail(&h, GEN_TAIL_NONE))
+DTLS_SEED(dtls_13_after_32_extensions, 1, gen_dtls_tail(&h, GEN_TAIL_MANY))
+DTLS_SEED(dtls_fragment_offset, 0, h.frag_offset = 1)
+DTLS_SEED(dtls_fragment_short, 1, h.frag_len_delta = -1)
+DTLS_SEED(dtls_record_epoch_1, 0, h.record_epoch = 1)
+DTLS_SEED(dtls_alert, 0, h.content_type = 21)
+DTLS_SEED(dtls_application_data_v6, 1, h.content_type = 23)
+DTLS_SEED(dtls_client_key_exchange, 0, h.handshake_type = 16)
+DTLS_SEED(dtls_version_tls12, 0, h.client_version = 0x0303)
+DTLS_SEED(dtls_version_13_legacy, 1, h.client_version = 0xfefc)
+DTLS_SEED(dtls_sid_33, 0, h.sid_len = 33)
+DTLS_SEED(dtls_message_past_record, 0, h.msg_len_delta = 1)
+DTLS_SEED(dtls_message_too_short, 0, (h.msg_len_delta = -200, h.frag_len_delta = 0))
+DTLS_SEED(dtls_record_past_datagram, 1, h.record_len_delta = 1)
+DTLS_SEED(dtls_record_too_short, 0, h.record_len_delta = -200)
+DTLS_SEED(dtls_record_header_only, 0, h.keep = 13)
+DTLS_SEED(dtls_handshake_header_cut, 1, h.keep = 20)
+DTLS_SEED(dtls_udp_length_long, 0, s->ulen_delta = 1)
+DTLS_SEED(dtls_udp_length_short, 1, s->ulen_delta = -1)
+DTLS_SEED(dtls_udp_length_below_record, 0, s->ulen_delta = -200)
+DTLS_SEED(dtls_udp_checksum_wrong, 0, s->udp_csum_bad = true)
+DTLS_SEED(dtls_udp_header_cut, 0, (h.keep = 1, s->tcp_keep = 5))
+DTLS_SEED(dtls_ip_length_long, 1, s->p.totlen_delta = 3)
+DTLS_SEED(dtls_ip_first_fragment, 0, s->p.frag = 0x2000)
+DTLS_SEED(dtls_ip_first_fragment_cut, 0, (s->p.frag = 0x2000, s->tcp_keep = 6))
+DTLS_SEED(dtls_ip_later_fragment, 0, s->p.frag = 0x2001)
+DTLS_SEED(dtls_v6_fragment_header, 1,
+	  (s->next_ext = 1, s->ext[0].type = 44, s->ext[0].fragword = 1))
+DTLS_SEED(dtls_v6_dest_options, 1, (s->next_ext = 1, s->ext[0].type = 60))
+DTLS_SEED(dtls_vlan, 0, s->p.vlans = 1)
+DTLS_SEED(dtls_port_unbound, 0, s->p.dport = 4434)
+DTLS_SEED(dtls_port_unprotected, 1, s->p.dport = 53)
+DTLS_SEED(dtls_source_port_0, 0, s->p.sport = 0)
+DTLS_SEED(dtls_source_loopback, 0, s->p.saddr[0] = 127)
+DTLS_SEED(dtls_source_mac_multicast, 1, s->p.smac[0] |= 1)
+DTLS_SEED(dtls_dest_multicast, 0, s->p.daddr[0] = 239)
+DTLS_SEED(dtls_dest_other_mac, 1, s->p.dmac[5] ^= 1)
+
 #define S(name) { #name, seed_##name }
 const struct gen_seed gen_seeds[] = {
 	S(syn_linux_v4), S(syn_linux_v6), S(syn_windows), S(syn_macos_v6),
@@ -530,5 +601,26 @@ const struct gen_seed gen_seeds[] = {
 	S(dst_v4_multicast), S(dst_v4_broadcast), S(dst_v6_multicast),
 	S(ack_forged_no_listener), S(syn_listener_unprotected),
 	S(iplen_zero_v4), S(iplen_zero_v6), S(iplen_zero_v6_ext),
+	S(dtls_hello_v4), S(dtls_hello_v6), S(dtls_hello_v10),
+	S(dtls_hello_sid32), S(dtls_cookie_valid_v4),
+	S(dtls_cookie_valid_v6_sid), S(dtls_cookie_previous_epoch),
+	S(dtls_cookie_stale), S(dtls_cookie_flipped),
+	S(dtls_cookie_valid_13_only), S(dtls_cookie_short), S(dtls_cookie_32),
+	S(dtls_cookie_past_message), S(dtls_13_only), S(dtls_13_only_v6),
+	S(dtls_no_extensions), S(dtls_13_after_32_extensions),
+	S(dtls_fragment_offset), S(dtls_fragment_short), S(dtls_record_epoch_1),
+	S(dtls_alert), S(dtls_application_data_v6), S(dtls_client_key_exchange),
+	S(dtls_version_tls12), S(dtls_version_13_legacy), S(dtls_sid_33),
+	S(dtls_message_past_record), S(dtls_message_too_short),
+	S(dtls_record_past_datagram), S(dtls_record_too_short),
+	S(dtls_record_header_only), S(dtls_handshake_header_cut),
+	S(dtls_udp_length_long), S(dtls_udp_length_short),
+	S(dtls_udp_length_below_record), S(dtls_udp_checksum_wrong),
+	S(dtls_udp_header_cut), S(dtls_ip_length_long), S(dtls_ip_first_fragment),
+	S(dtls_ip_first_fragment_cut), S(dtls_ip_later_fragment),
+	S(dtls_v6_fragment_header), S(dtls_v6_dest_options), S(dtls_vlan),
+	S(dtls_port_unbound), S(dtls_port_unprotected), S(dtls_source_port_0),
+	S(dtls_source_loopback), S(dtls_source_mac_multicast),
+	S(dtls_dest_multicast), S(dtls_dest_other_mac),
 };
 const size_t gen_nseeds = sizeof(gen_seeds) / sizeof(gen_seeds[0]);

@@ -69,10 +69,11 @@ static void read_ipv4(const uint8_t *f, size_t len, struct kernel_view *kv)
 	}
 	memcpy(kv->t.saddr, ip + 12, 4);
 	memcpy(kv->t.daddr, ip + 16, 4);
-	if (ip[9] != 6) {
+	if (ip[9] != 6 && ip[9] != 17) {
 		kv->cls = KV_NOT_TCP;
 		return;
 	}
+	kv->udp = ip[9] == 17;
 	frag = be16(ip + 6);
 	if (frag & 0x1fff) {
 		kv->cls = KV_LATER_FRAGMENT;
@@ -84,7 +85,7 @@ static void read_ipv4(const uint8_t *f, size_t len, struct kernel_view *kv)
 	kv->ip_end = payload_end(kv->l3off, be16(ip + 2), len);
 	if (kv->ip_end && kv->ip_end < kv->l4off)
 		kv->ip_end = 0;		/* shorter than its own header */
-	kv->cls = KV_TCP;
+	kv->cls = kv->udp ? KV_UDP : KV_TCP;
 }
 
 static void read_ipv6(const uint8_t *f, size_t len, struct kernel_view *kv)
@@ -123,12 +124,13 @@ static void read_ipv6(const uint8_t *f, size_t len, struct kernel_view *kv)
 		off += ipv6_ext_len(next, ext);
 		next = ext[0];
 	}
-	if (next != 6) {
+	if (next != 6 && next != 17) {
 		kv->cls = KV_NOT_TCP;
 		return;
 	}
+	kv->udp = next == 17;
 	kv->l4off = off;
-	kv->cls = KV_TCP;
+	kv->cls = kv->udp ? KV_UDP : KV_TCP;
 }
 
 void kernel_view(const uint8_t *f, size_t len, struct kernel_view *kv)
@@ -153,7 +155,7 @@ void kernel_view(const uint8_t *f, size_t len, struct kernel_view *kv)
 		read_ipv4(f, len, kv);
 	else if (ethertype == 0x86dd)
 		read_ipv6(f, len, kv);
-	if (kv->cls != KV_TCP)
+	if (kv->cls != KV_TCP && kv->cls != KV_UDP)
 		return;
 
 	kv->ports = kv->l4off + PORTS <= len &&
@@ -162,7 +164,7 @@ void kernel_view(const uint8_t *f, size_t len, struct kernel_view *kv)
 		return;
 	memcpy(kv->t.sport, f + kv->l4off, 2);
 	memcpy(kv->t.dport, f + kv->l4off + 2, 2);
-	if (!kv->ip_end || kv->l4off + TCP_HDR > kv->ip_end)
+	if (kv->udp || !kv->ip_end || kv->l4off + TCP_HDR > kv->ip_end)
 		return;
 	kv->doff = (size_t)(f[kv->l4off + 12] >> 4) * 4;
 	kv->flags = f[kv->l4off + 13];

@@ -4,7 +4,7 @@
  * any number of 802.1Q/802.1ad tags, an IPv6 extension chain of any length
  * (hop-by-hop, routing, destination options, fragment, authentication),
  * IPv4 and IPv6 fragments.  It says what the frame could carry (a TCP
- * segment, its ports, whether it is whole) and leaves to its callers what
+ * segment or a UDP datagram, its ports, whether a TCP header is whole) and leaves to its callers what
  * the gate makes of that: the reference model (xdp_model.c) adds the gate's
  * documented limits, the fuzzer's rule invariant (tests/fuzz/invariants.c)
  * asks whether the stack would deliver it to a listener.
@@ -32,6 +32,7 @@ enum kv_class {
 	KV_NOT_TCP,		/* the final protocol is not TCP */
 	KV_LATER_FRAGMENT,	/* a fragment past offset 0: no ports in it */
 	KV_TCP,			/* TCP, or the first fragment of TCP */
+	KV_UDP,			/* UDP, or its first fragment: ports as for TCP */
 };
 
 struct kernel_view {
@@ -45,6 +46,8 @@ struct kernel_view {
 	size_t l4off;
 	/* End of the IP payload; 0 when the IP length does not fit the frame. */
 	size_t ip_end;
+	/* IPv4's protocol is UDP (a later fragment's too), or IPv6's last header. */
+	bool udp;
 	bool ports;		/* both ports in the frame and the IP payload */
 	bool tcp_whole;		/* header in the IP payload, data offset sane */
 	unsigned flags;		/* TCP flags byte (tcp_whole) */

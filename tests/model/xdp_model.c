@@ -4,14 +4,14 @@
  * as the stack reads it (kernel_view.c), the rule (judge what could be TCP
  * to a protected port of this host, drop what the gate cannot see into),
  * the gate's documented limits, then the SYN and ACK rows.  Each
- * `return decide(...)` names the document's row.  The cookie itself comes
+ * `return model_decide(...)` names the document's row.  The cookie itself comes
  * from include/sgate/cookie.h, the one codec; nothing else of the gate is
  * used.
  */
 #include <string.h>
 
 #include "sgate/cookie.h"
-#include "xdp_model.h"
+#include "model_common.h"
 
 /* ---- bytes ---------------------------------------------------------- */
 
@@ -72,14 +72,8 @@ enum {
 
 /* ---- the decision --------------------------------------------------- */
 
-struct frame {
-	const uint8_t *b;
-	size_t len;
-};
-
-/* Leave the frame as it came and record the row that decided. */
-static void decide(struct model_result *r, const struct frame *f, int verdict,
-		   int stat, const char *why)
+void model_decide(struct model_result *r, const struct frame *f, int verdict,
+		  int stat, const char *why)
 {
 	r->verdict = verdict;
 	r->stat = stat;
@@ -93,8 +87,7 @@ static bool port_protected(const struct sgate_config *cfg, unsigned port)
 	return (cfg->ports[port / 32] >> (port % 32)) & 1;
 }
 
-/* datapath.md, "a SYN": sources we must not answer. */
-static bool bogus_source(const struct frame *f, const struct model_tuple *t)
+bool model_bogus_source(const struct frame *f, const struct model_tuple *t)
 {
 	static const uint8_t zero16[16], loop6[16] = { [15] = 1 };
 
@@ -152,8 +145,7 @@ static void walk_options(const uint8_t *o, size_t n, struct model_parse *p)
 	}
 }
 
-/* The codec's flow: addresses and ports as they sit in the packet. */
-static void codec_flow(const struct model_tuple *t, struct sgate_flow *fl)
+void model_codec_flow(const struct model_tuple *t, struct sgate_flow *fl)
 {
 	memset(fl, 0, sizeof(*fl));
 	fl->ipv6 = (uint8_t)t->ipv6;
@@ -284,17 +276,17 @@ static void handle_syn(const struct frame *f, const struct model_env *env,
 	bool with_mss;
 
 	if (flags & (F_FIN | F_RST))
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
-			      "SYN with FIN or RST");
-	if (bogus_source(f, t))
-		return decide(r, f, MODEL_XDP_DROP,
-			      SGATE_STAT_DROP_BOGUS_SOURCE,
-			      "SYN from a bogus source");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
+				    "SYN with FIN or RST");
+	if (model_bogus_source(f, t))
+		return model_decide(r, f, MODEL_XDP_DROP,
+				    SGATE_STAT_DROP_BOGUS_SOURCE,
+				    "SYN from a bogus source");
 	if (env->recent && env->recent(t, env->now_ns, env->stack_arg) &&
 	    env->stack_owns && env->stack_owns(t, env->stack_arg))
-		return decide(r, f, MODEL_XDP_PASS,
-			      SGATE_STAT_PASS_ESTABLISHED,
-			      "SYN for a 4-tuple the stack holds, seen lately");
+		return model_decide(r, f, MODEL_XDP_PASS,
+				    SGATE_STAT_PASS_ESTABLISHED,
+				    "SYN for a 4-tuple the stack holds, seen lately");
 
 	walk_options(f->b + p->l4off + TCP_HDR, p->doff - TCP_HDR, p);
 	memset(&offer, 0, sizeof(offer));
@@ -311,16 +303,16 @@ static void handle_syn(const struct frame *f, const struct model_env *env,
 	epoch = env->now_ns / cfg->epoch_ns;
 	key = sgate_keyring_key_for(env->ring, epoch);
 	if (!key)
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_NO_KEY,
-			      "SYN, no key for the current epoch");
-	codec_flow(t, &fl);
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_NO_KEY,
+				    "SYN, no key for the current epoch");
+	model_codec_flow(t, &fl);
 	p->isn = be32_at(f->b + p->l4off + 4);
 	cookie = sgate_cookie_make(key, &fl, p->isn, epoch,
 				   optbits, ts_ok, &ts_off);
 	r->cookie = cookie;
 	if (!build_synack(f, env, p, t, cookie, ts_off, ts_ok, r, &with_mss))
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_NO_ROOM,
-			      "SYN, no room for the SYN-ACK");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_NO_ROOM,
+				    "SYN, no room for the SYN-ACK");
 	r->verdict = MODEL_XDP_TX;
 	r->stat = with_mss ? SGATE_STAT_SYN_ANSWERED :
 			     SGATE_STAT_SYN_ANSWERED_NO_MSS;
@@ -338,33 +330,33 @@ static void handle_ack(const struct frame *f, const struct model_env *env,
 
 	if (env->stack_owns && env->stack_owns(t, env->stack_arg)) {
 		r->marks_recent = true;
-		return decide(r, f, MODEL_XDP_PASS,
-			      SGATE_STAT_PASS_ESTABLISHED,
-			      "ACK for a socket the stack has");
+		return model_decide(r, f, MODEL_XDP_PASS,
+				    SGATE_STAT_PASS_ESTABLISHED,
+				    "ACK for a socket the stack has");
 	}
 
 	cookie = be32_at(f->b + p->l4off + 8) - 1;
 	isn = be32_at(f->b + p->l4off + 4) - 1;
 	r->cookie = cookie;
 	walk_options(f->b + p->l4off + TCP_HDR, p->doff - TCP_HDR, p);
-	codec_flow(t, &fl);
+	model_codec_flow(t, &fl);
 	switch (sgate_cookie_check(env->ring, &fl, isn, cookie,
 				   env->now_ns / env->cfg->epoch_ns,
 				   p->opt_ts)) {
 	case SGATE_COOKIE_VALID:
 		break;
 	case SGATE_COOKIE_STALE:
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_COOKIE_STALE,
-			      "ACK naming an epoch without a key");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_COOKIE_STALE,
+				    "ACK naming an epoch without a key");
 	default:
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_COOKIE_BAD_MAC,
-			      "ACK with a bad MAC");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_COOKIE_BAD_MAC,
+				    "ACK with a bad MAC");
 	}
 	if (env->meta_room < sizeof(struct sgate_meta)) {
 		r->marks_recent = true;
-		return decide(r, f, MODEL_XDP_PASS,
-			      SGATE_STAT_COOKIE_VALID_NO_META,
-			      "valid ACK, no room for metadata: TC verifies it");
+		return model_decide(r, f, MODEL_XDP_PASS,
+				    SGATE_STAT_COOKIE_VALID_NO_META,
+				    "valid ACK, no room for metadata: TC verifies it");
 	}
 
 	sgate_cookie_decode_opts(cookie, t->ipv6, p->opt_ts, &co);
@@ -382,14 +374,11 @@ static void handle_ack(const struct frame *f, const struct model_env *env,
 	m->l4_from_l3 = (uint16_t)(p->l4off - p->l3off);
 	r->has_meta = true;
 	r->marks_recent = true;
-	decide(r, f, MODEL_XDP_PASS, SGATE_STAT_COOKIE_VALID, "valid cookie");
+	model_decide(r, f, MODEL_XDP_PASS, SGATE_STAT_COOKIE_VALID, "valid cookie");
 }
 
-/*
- * "For this host" by address alone: the device's MAC, not multicast or
- * broadcast, an address the FIB calls local.
- */
-static bool addressed_here(const struct frame *f, const struct model_env *env,
+/* "For this host" by address alone. */
+bool model_addressed_here(const struct frame *f, const struct model_env *env,
 			   const struct model_tuple *t)
 {
 	return !memcmp(f->b, env->cfg->mac, 6) && !kv_multicast_dest(t) &&
@@ -404,10 +393,10 @@ static void unjudged(const struct frame *f, const struct model_env *env,
 		     const struct model_tuple *t, struct model_result *r,
 		     const char *why)
 {
-	if (!addressed_here(f, env, t))
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL,
-			      "unjudged, but not for this host");
-	decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_UNJUDGED, why);
+	if (!model_addressed_here(f, env, t))
+		return model_decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL,
+				    "unjudged, but not for this host");
+	model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_UNJUDGED, why);
 }
 
 void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
@@ -424,36 +413,38 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 	kernel_view(frame, len, kv);
 
 	if (!cfg->epoch_ns)
-		return decide(r, f, MODEL_XDP_PASS,
-			      SGATE_STAT_PASS_UNCONFIGURED,
-			      "gate not configured");
+		return model_decide(r, f, MODEL_XDP_PASS,
+				    SGATE_STAT_PASS_UNCONFIGURED,
+				    "gate not configured");
 
 	/* Deeper than the gate walks: anything may be inside, to anyone. */
 	if (kv->tpids > MODEL_GATE_VLAN_TAGS) {
 		if (memcmp(frame, cfg->mac, 6))
-			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_PASS_NOT_LOCAL,
-				      "a third VLAN tag, to another MAC");
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_UNJUDGED,
-			      "a third VLAN tag, to the device's MAC");
+			return model_decide(r, f, MODEL_XDP_PASS,
+					    SGATE_STAT_PASS_NOT_LOCAL,
+					    "a third VLAN tag, to another MAC");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_UNJUDGED,
+				    "a third VLAN tag, to the device's MAC");
 	}
 	if (kv->cls == KV_NOT_IP || (kv->ipv6 && !env->ipv6_enabled))
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_IP,
-			      "not IPv4 or IPv6, or a VLAN tag cut short");
+		return model_decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_IP,
+				    "not IPv4 or IPv6, or a VLAN tag cut short");
 	p->l3off = kv->l3off;
 	p->ipv6 = kv->ipv6;
 	if (kv->ext_headers > MODEL_GATE_IPV6_EXT)
 		return unjudged(f, env, t, r,
 				"more IPv6 extension headers than eight");
 	if (kv->cls == KV_MALFORMED)
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
-			      "IP or IPv6 extension header malformed");
-	if (kv->cls == KV_NOT_TCP)
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_TCP,
-			      "not TCP");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
+				    "IP or IPv6 extension header malformed");
+	if (kv->cls == KV_NOT_TCP || (kv->udp && !cfg->dtls_enabled))
+		return model_decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_TCP,
+				    "not TCP (UDP: while DTLS is off)");
 	if (kv->cls == KV_LATER_FRAGMENT)
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_FRAGMENT,
-			      "a non-first fragment");
+		return model_decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_FRAGMENT,
+				    "a non-first fragment");
+	if (kv->udp)
+		return model_dtls(f, env, r);
 
 	p->l4off = kv->l4off;
 	p->ip_hdr_len = kv->l4off - kv->l3off;
@@ -461,35 +452,35 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 		if (kv->first_fragment)
 			return unjudged(f, env, t, r,
 					"a first fragment whose ports are cut off");
-		if (!addressed_here(f, env, t))
-			return decide(r, f, MODEL_XDP_PASS,
-				      SGATE_STAT_PASS_NOT_LOCAL,
-				      "ports cut short, not for this host");
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
-			      "TCP header cut short before the ports");
+		if (!model_addressed_here(f, env, t))
+			return model_decide(r, f, MODEL_XDP_PASS,
+					    SGATE_STAT_PASS_NOT_LOCAL,
+					    "ports cut short, not for this host");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
+				    "TCP header cut short before the ports");
 	}
 	p->tcp_seen = true;
 	if (!port_protected(cfg, be16_at(t->dport)))
-		return decide(r, f, MODEL_XDP_PASS,
-			      SGATE_STAT_PASS_NOT_PROTECTED,
-			      "TCP to a port not protected");
-	if (!addressed_here(f, env, t))
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL,
-			      "not for this host");
+		return model_decide(r, f, MODEL_XDP_PASS,
+				    SGATE_STAT_PASS_NOT_PROTECTED,
+				    "TCP to a port not protected");
+	if (!model_addressed_here(f, env, t))
+		return model_decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NOT_LOCAL,
+				    "not for this host");
 	if (env->listening && !env->listening(t, env->stack_arg))
-		return decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NO_LISTENER,
-			      "nothing listens on the port");
+		return model_decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_NO_LISTENER,
+				    "nothing listens on the port");
 
 	/* TCP to a protected port of this host: a broken one is dropped. */
 	if (kv->first_fragment)
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_FRAGMENT,
-			      "first fragment to a protected port");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_FRAGMENT,
+				    "first fragment to a protected port");
 	if (kv->l4off + TCP_HDR > len || !kv->ip_end)
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
-			      "TCP header cut short, or IP length wrong");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
+				    "TCP header cut short, or IP length wrong");
 	if (!kv->tcp_whole)
-		return decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
-			      "TCP data offset < 5 or beyond the IP payload");
+		return model_decide(r, f, MODEL_XDP_DROP, SGATE_STAT_DROP_MALFORMED,
+				    "TCP data offset < 5 or beyond the IP payload");
 	p->doff = kv->doff;
 
 	flags = kv->flags;
@@ -499,6 +490,6 @@ void model_xdp(const uint8_t *frame, size_t len, const struct model_env *env,
 		return handle_syn(f, env, p, t, flags, r);
 	if (p->is_ack)
 		return handle_ack(f, env, p, t, r);
-	decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_OTHER_FLAGS,
-	       "neither SYN nor ACK");
+	model_decide(r, f, MODEL_XDP_PASS, SGATE_STAT_PASS_OTHER_FLAGS,
+		     "neither SYN nor ACK");
 }

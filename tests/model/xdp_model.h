@@ -3,10 +3,12 @@
  * A reference model of the gate's XDP decision, written from
  * Documentation/datapath.md for clarity, not speed.
  *
- * It shares only the cookie codec with the gate (include/sgate/cookie.h:
- * option encoding, the MAC, the key ring, epoch ids).  Everything else --
+ * It shares only the cookie codecs with the gate (include/sgate/cookie.h:
+ * option encoding, the MAC, the key ring, epoch ids; include/sgate/dtls.h:
+ * the DTLS cookie).  Everything else --
  * walking Ethernet, VLAN tags, IPv4, IPv6 and its extension headers, TCP and
- * its options, and building the SYN-ACK with its checksums -- is this
+ * its options, UDP and a DTLS ClientHello, and building the SYN-ACK and the
+ * HelloVerifyRequest with their checksums -- is this
  * model's own, so a mistake in the program's parser or reply builder shows
  * up as a disagreement instead of being copied.  For the same reason it
  * shares nothing with the tests' frame code either (tests/lib/packet.c):
@@ -66,6 +68,11 @@ struct model_env {
 	/* Does a socket listen on the destination address and port? */
 	bool (*listening)(const struct model_tuple *t, void *arg);
 	/*
+	 * Does a UDP socket take datagrams to the destination address and
+	 * port from anyone (not a connected one)?  NULL: yes.
+	 */
+	bool (*udp_bound)(const struct model_tuple *t, void *arg);
+	/*
 	 * Did the gate pass an ACK of this 4-tuple (established or with a
 	 * valid cookie) within MODEL_RECENT_WINDOW_NS of now?
 	 */
@@ -96,6 +103,7 @@ struct model_result {
 	bool has_meta;
 	struct sgate_meta meta;
 	uint32_t cookie;		/* SYN: the cookie sent; ACK: the one checked */
+	bool dtls;			/* decided by the DTLS rows */
 	struct model_parse p;
 	struct kernel_view kv;		/* the frame as the stack reads it */
 	bool marks_recent;		/* an ACK the gate remembers (recent) */

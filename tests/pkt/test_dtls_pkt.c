@@ -30,6 +30,7 @@
 
 #include "sgate/abi.h"
 #include "../lib/clock.h"
+#include "../lib/doc_dtls_mac.h"
 #include "../lib/gate_run.h"
 #include "../lib/packet.h"
 
@@ -230,39 +231,18 @@ static size_t hello_frame(const struct hello *h, uint8_t *f)
 	return udp_frame(h, pl, hello_payload(h, pl), f);
 }
 
-/*
- * The MAC as Documentation/dtls.md spells it, by libsodium: SipHash-2-4 of
- * saddr daddr sport dport client_version session_id_len header random
- * session_id (32, zero-padded) epoch (4, LE) "\0\0DT".
- */
-static uint64_t doc_dtls_mac(const struct hello *h, uint64_t epoch,
-			     uint8_t header)
+/* The MAC as Documentation/dtls.md spells it (tests/lib/doc_dtls_mac.c). */
+static uint64_t hello_mac(const struct hello *h, uint64_t epoch,
+			  uint8_t header)
 {
-	uint8_t in[112] = {}, out[8];
-	size_t alen = h->ipv6 ? 16 : 4, n;
-	uint64_t mac = 0;
-	int i;
+	uint8_t ports[4], version[2];
 
-	memcpy(in, h->saddr, alen);
-	memcpy(in + alen, h->daddr, alen);
-	n = 2 * alen;
-	put16(in + n, h->sport);
-	put16(in + n + 2, h->dport);
-	put16(in + n + 4, h->client_version);
-	in[n + 6] = h->sid_len;
-	in[n + 7] = header;
-	memcpy(in + n + 8, h->random, 32);
-	memcpy(in + n + 40, h->sid, h->sid_len);
-	n += 72;
-	for (i = 0; i < 4; i++)
-		in[n + i] = (uint8_t)(epoch >> (8 * i));
-	memcpy(in + n + 4, (uint8_t[]){ 0, 0, 'D', 'T' }, 4);
-	n += 8;
-	assert_int_equal(n, h->ipv6 ? 112 : 88);
-	crypto_shorthash_siphash24(out, in, n, key);
-	for (i = 7; i >= 0; i--)
-		mac = mac << 8 | out[i];
-	return mac;
+	put16(ports, h->sport);
+	put16(ports + 2, h->dport);
+	put16(version, h->client_version);
+	return doc_dtls_mac(key, h->ipv6, h->saddr, h->daddr, ports, version,
+			    h->random, h->sid, h->sid_len, header,
+			    (uint32_t)epoch);
 }
 
 /* The cookie the document says a ClientHello gets at @epoch. */
@@ -273,7 +253,7 @@ static void doc_cookie(const struct hello *h, uint64_t epoch,
 	int i;
 
 	c[0] = (uint8_t)(1 << 1 | (epoch & 1));	/* layout version 1 */
-	mac = doc_dtls_mac(h, epoch, c[0]);
+	mac = hello_mac(h, epoch, c[0]);
 	for (i = 0; i < 8; i++)
 		c[1 + i] = (uint8_t)(mac >> (8 * i));
 }
