@@ -30,7 +30,8 @@ $(B)/%.skel.h: $(B)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 # The gate under BPF_PROG_RUN, as the packet tests load it (tests/lib/).
-GATE_RUN := tests/lib/gate_run.c tests/lib/percpu.c tests/lib/packet.c
+GATE_RUN := tests/lib/gate_run.c tests/lib/percpu.c tests/lib/packet.c \
+	    tests/lib/dtls_hello.c
 
 $(B)/pktcost: bench/pktcost.c $(B)/pkt.skel.h $(BUILD)/sgate.skel.h $(GATE_RUN) $(wildcard tests/lib/*.h) $(wildcard include/sgate/*.h)
 	$(CC) $(CFLAGS) $< $(GATE_RUN) -o $@ $(LIBBPF) -lm
