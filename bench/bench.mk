@@ -36,8 +36,9 @@ GATE_RUN := tests/lib/gate_run.c tests/lib/percpu.c tests/lib/packet.c \
 $(B)/pktcost: bench/pktcost.c $(B)/pkt.skel.h $(BUILD)/sgate.skel.h $(GATE_RUN) $(wildcard tests/lib/*.h) $(wildcard include/sgate/*.h)
 	$(CC) $(CFLAGS) $< $(GATE_RUN) -o $@ $(LIBBPF) -lm
 
-$(B)/flood: bench/flood.c $(B)/flood.skel.h tests/lib/percpu.c tests/lib/percpu.h
-	$(CC) $(CFLAGS) $< tests/lib/percpu.c -o $@ $(LIBBPF)
+FLOOD_LIB := tests/lib/percpu.c tests/lib/dtls_hello.c tests/lib/packet.c
+$(B)/flood: bench/flood.c $(B)/flood.skel.h $(FLOOD_LIB) $(wildcard tests/lib/*.h)
+	$(CC) $(CFLAGS) $< $(FLOOD_LIB) -o $@ $(LIBBPF)
 
 $(B)/client: bench/client.c | $(B)
 	$(CC) $(CFLAGS) $< -o $@ -lm
