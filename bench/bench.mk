@@ -14,7 +14,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 CFLAGS     := -O2 -g -Wall -Wextra -Werror -Iinclude -I$(BUILD) -I$(B)
 LIBBPF     := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 
-PROGS := $(B)/pktcost $(B)/flood $(B)/client $(B)/server
+PROGS := $(B)/pktcost $(B)/flood $(B)/client $(B)/server $(B)/dtls_server
 
 .PHONY: all
 .SECONDARY:
@@ -45,3 +45,6 @@ $(B)/client: bench/client.c | $(B)
 
 $(B)/server: bench/server.c | $(B)
 	$(CC) $(CFLAGS) $< -o $@
+
+$(B)/dtls_server: bench/dtls_server.c | $(B)
+	$(CC) $(CFLAGS) $< -o $@ -lssl -lcrypto
