@@ -952,7 +952,8 @@ w("`sudo make bench` (about 6 minutes) installs what is missing "
   "bench/run.sh` is a short smoke run that writes to build/bench/quick/ "
   "instead.  The programs: bench/pktcost.c and bench/pkt.bpf.c (part 1), "
   "bench/flood.c and bench/flood.bpf.c (generator, CPU hop, counters), "
-  "bench/client.c and bench/server.c (part 3).  Every flood is bounded in "
+  "bench/client.c and bench/server.c (part 3), bench/dtls_server.c (part "
+  "4).  Every flood is bounded in "
   "packets and seconds and stays inside namespaces the script creates "
   "and deletes.")
 w("")
