@@ -91,6 +91,7 @@ cell_down() {
 	ip netns del "$LNS" 2>/dev/null
 	rm -rf "$PIN"
 	PIN=
+	DTLS_PID=
 }
 trap 'cell_down' EXIT
 trap 'cell_down; exit 130' INT TERM
