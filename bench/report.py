@@ -537,9 +537,10 @@ if cost.get("sgate_hello") and cost.get("sgate_syn"):
       f"(bpf/dtls.h).  The ClientHello path costs "
       f"{ratio('sgate_hello', 'sgate_syn'):.2f}× the SYN path in the same "
       f"rounds; a verified ClientHello "
-      f"{ratio('sgate_hello_cookie', 'sgate_syn'):.2f}×.  The harness "
-      "restores these longer frames with a longer copy than the 74-byte "
-      "frame its subtracted cost was measured with, a few ns at most.")
+      f"{ratio('sgate_hello_cookie', 'sgate_syn'):.2f}×.  These rows "
+      "still include part of the harness: the cost subtracted was "
+      "measured restoring a 74-byte frame, and these frames are about "
+      "twice as long.")
     w("")
 w("The comparator's walk copies the options out and steps through them "
   "with bpf_loop (the project's walker, include/sgate/tcpopt.h): the "
