@@ -2,14 +2,16 @@
 /*
  * Flood generator and packet counters for the veth benchmarks.
  *
- * gen_syn, gen_ack: run with BPF_PROG_RUN and BPF_F_TEST_XDP_LIVE_FRAMES on
+ * gen_syn, gen_ack, gen_hello: run with BPF_PROG_RUN and BPF_F_TEST_XDP_LIVE_FRAMES on
  * the client side's veth; every run rewrites the whole frame (live frames
  * reuse pages that whoever received them may have rewritten) with a random
  * source in 10.78.0.0/16, a random port and sequence number, correct
  * checksums, and returns XDP_TX, which the kernel turns into a transmit on
- * the device, i.e. into the server's veth.
+ * the device, i.e. into the server's veth.  gen_hello sends DTLS
+ * ClientHellos without cookie, the loader's record (tests/lib/dtls_hello)
+ * with a random source, port and client random.
  *
- * count: attached to a veth, counts what arrives by TCP flags.  On the
+ * count: attached to a veth, counts what arrives by TCP flags (UDP apart).  On the
  * client side it also drops replies to the spoofed range, so the client's
  * stack never sees them (and never answers them with RSTs).  On the server
  * side it can instead drop everything (the test bed's own cost) or reflect
@@ -25,7 +27,13 @@
 enum {
 	SYN_FRAME = 74,		/* Ethernet, IPv4, TCP with 20 option bytes */
 	ACK_FRAME = 66,		/* Ethernet, IPv4, TCP with NOP NOP TS */
+	HELLO_MAX = 256,	/* the ClientHello record, at most */
+	HELLO_RANDOM = 27,	/* record 13, handshake 12, client_version 2 */
 };
+
+/* The ClientHello's UDP payload and its length, written by the loader. */
+__u8 hello_pl[HELLO_MAX];
+const volatile __u32 hello_len;
 
 /* Written by the loader before the runs. */
 const volatile __u8 gen_dmac[6];
@@ -62,6 +70,7 @@ enum count_class {
 	C_TCP_OTHER,
 	C_NOT_TCP,
 	C_DROPPED,		/* dropped here: to the spoofed range */
+	C_UDP,			/* IPv4 UDP, e.g. HelloVerifyRequests */
 	C_MAX,
 };
 
@@ -76,7 +85,8 @@ struct {
  * Writes Ethernet and IPv4 headers for a TCP segment of tcplen bytes; returns
  * the pseudo-header sum for the TCP checksum.
  */
-static __always_inline __u64 put_l2l3(void *data, __u32 saddr, __u32 tcplen)
+static __always_inline __u64 put_l2l3_proto(void *data, __u32 saddr,
+					    __u32 tcplen, __u8 proto)
 {
 	struct ethhdr *eth = data;
 	__u32 *ip = data + sizeof(*eth);
@@ -90,14 +100,18 @@ static __always_inline __u64 put_l2l3(void *data, __u32 saddr, __u32 tcplen)
 	eth->h_proto = bpf_htons(ETH_P_IP);
 	ip[0] = bpf_htonl(0x45000000 | (20 + tcplen));
 	ip[1] = bpf_htonl(0x4000);		/* DF */
-	ip[2] = bpf_htonl(64 << 24 | IPPROTO_TCP_NR << 16);
+	ip[2] = bpf_htonl(64 << 24 | proto << 16);
 	ip[3] = bpf_htonl(saddr);
 	ip[4] = bpf_htonl(gen_dst);
 	for (i = 0; i < 5; i++)
 		sum += ip[i];
 	ip[2] |= (__u32)csum_fold64(sum) << 16;
-	return (__u64)ip[3] + ip[4] + bpf_htons(IPPROTO_TCP_NR) +
-	       bpf_htons(tcplen);
+	return (__u64)ip[3] + ip[4] + bpf_htons(proto) + bpf_htons(tcplen);
+}
+
+static __always_inline __u64 put_l2l3(void *data, __u32 saddr, __u32 tcplen)
+{
+	return put_l2l3_proto(data, saddr, tcplen, IPPROTO_TCP_NR);
 }
 
 /* A source in the /16, never .0 or .255 in the last byte. */
@@ -165,6 +179,28 @@ int gen_ack(struct xdp_md *ctx)
 	return bpf_redirect_map(&cpus, hop_cpu, 0);
 }
 
+/* UDP without checksum (0, RFC 768), as IPv4 allows. */
+SEC("xdp")
+int gen_hello(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 len = hello_len, r = bpf_get_prandom_u32();
+	__u32 *u = data + 34;
+	__u8 *pl = data + 42;
+
+	if (len > HELLO_MAX || data + 42 + HELLO_MAX > end)
+		return XDP_ABORTED;
+	put_l2l3_proto(data, src_of(r), 8 + len, IPPROTO_UDP_NR);
+	u[0] = bpf_htons(1024 + ((r >> 16) % 64512)) |
+	       (__u32)bpf_htons(gen_dport) << 16;
+	u[1] = bpf_htons(8 + len);
+	__builtin_memcpy(pl, hello_pl, HELLO_MAX);
+	*(__u32 *)(pl + HELLO_RANDOM) = bpf_get_prandom_u32();
+	bpf_xdp_adjust_tail(ctx, (int)len - HELLO_MAX);
+	return bpf_redirect_map(&cpus, hop_cpu, 0);
+}
+
 SEC("xdp/cpumap")
 int hop(struct xdp_md *ctx)
 {
@@ -211,6 +247,16 @@ int count(struct xdp_md *ctx)
 	struct tcphdr *th = data + sizeof(*eth) + sizeof(*iph);
 	__u8 f;
 
+	if ((void *)(th + 1) <= end && eth->h_proto == bpf_htons(ETH_P_IP) &&
+	    iph->protocol == IPPROTO_UDP_NR) {
+		bump(C_UDP);
+		if (count_drop_net &&
+		    (bpf_ntohl(iph->daddr) & 0xffff0000) == count_drop_net) {
+			bump(C_DROPPED);
+			return XDP_DROP;
+		}
+		return XDP_PASS;
+	}
 	if ((void *)(th + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP) ||
 	    iph->protocol != IPPROTO_TCP_NR || iph->ihl != 5) {
 		bump(C_NOT_TCP);

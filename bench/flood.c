@@ -12,8 +12,9 @@
  *       its IPv4 frames into that CPU map, with SMAC and DMAC (the client
  *       side's and the server's veth): they share the flood's queue.
  *
- *   flood gen DEV DSTMAC SRCNET DST PORT syn|ack RATE PACKETS SECONDS RXCPU CPUMAP_PIN HOLDDEV
- *       Send spoofed SYNs (or ACKs with random cookies) from random
+ *   flood gen DEV DSTMAC SRCNET DST PORT syn|ack|hello RATE PACKETS SECONDS RXCPU CPUMAP_PIN HOLDDEV
+ *       Send spoofed SYNs (or ACKs with random cookies, or DTLS
+ *       ClientHellos without cookie to a UDP PORT) from random
  *       addresses in SRCNET/16 to DST:PORT, RATE per second (0: as fast as
  *       it goes), until PACKETS are sent or SECONDS have passed, whichever
  *       comes first.  The frames are made by an XDP program run with
@@ -31,7 +32,7 @@
  *
  *   flood count-read PINFILE
  *       Print the counters: "syn=.. synack=.. ack=.. rst=.. tcp_other=..
- *       not_tcp=.. dropped=..".
+ *       not_tcp=.. dropped=.. udp=..".
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -51,12 +52,14 @@
 #include <linux/if_link.h>
 
 #include "flood.skel.h"
+#include "../tests/lib/dtls_hello.h"
 #include "../tests/lib/percpu.h"
 
-enum { SYN_FRAME = 74, ACK_FRAME = 66, CHUNK_MAX = 1 << 16, C_MAX = 7 };
+enum { SYN_FRAME = 74, ACK_FRAME = 66, HELLO_MAX = 256,
+       HELLO_FRAME = 42 + HELLO_MAX, CHUNK_MAX = 1 << 16, C_MAX = 8 };
 
 static const char *const class_name[C_MAX] = {
-	"syn", "synack", "ack", "rst", "tcp_other", "not_tcp", "dropped",
+	"syn", "synack", "ack", "rst", "tcp_other", "not_tcp", "dropped", "udp",
 };
 
 static double now_s(void)
@@ -237,26 +240,30 @@ static int gen(int argc, char **argv)
 	const char *dev = argv[2];
 	struct flood_bpf *skel;
 	struct in_addr src, dst;
-	__u8 dmac[6], smac[6], frame[SYN_FRAME] = {};
+	__u8 dmac[6], smac[6], frame[HELLO_FRAME] = {};
 	double rate, limit, t0, t;
 	long packets, sent = 0;
-	int ifindex, hold, fd, syn, err;
+	int ifindex, hold, fd, syn, hello, err;
+	__u32 size;
 	long long rx0;
 
 	if (argc != 14) {
-		fprintf(stderr, "usage: flood gen DEV DSTMAC SRCNET DST PORT syn|ack RATE PACKETS SECONDS RXCPU CPUMAP_PIN HOLDDEV\n");
+		fprintf(stderr, "usage: flood gen DEV DSTMAC SRCNET DST PORT syn|ack|hello RATE PACKETS SECONDS RXCPU CPUMAP_PIN HOLDDEV\n");
 		return 2;
 	}
 	ifindex = (int)if_nametoindex(dev);
 	hold = (int)if_nametoindex(argv[13]);
 	syn = !strcmp(argv[7], "syn");
+	hello = !strcmp(argv[7], "hello");
+	size = hello ? HELLO_FRAME : syn ? SYN_FRAME : ACK_FRAME;
 	rate = atof(argv[8]);
 	packets = atol(argv[9]);
 	limit = atof(argv[10]);
 	if (!ifindex || !hold || parse_mac(argv[3], dmac) ||
 	    inet_pton(AF_INET, argv[4], &src) != 1 ||
 	    inet_pton(AF_INET, argv[5], &dst) != 1 ||
-	    (!syn && strcmp(argv[7], "ack")) || packets <= 0 || limit <= 0) {
+	    (!syn && !hello && strcmp(argv[7], "ack")) || packets <= 0 ||
+	    limit <= 0) {
 		fprintf(stderr, "flood gen: bad arguments\n");
 		return 2;
 	}
@@ -272,12 +279,26 @@ static int gen(int argc, char **argv)
 	skel->rodata->gen_dst = ntohl(dst.s_addr);
 	skel->rodata->gen_dport = (__u16)atoi(argv[6]);
 	skel->rodata->hop_cpu = (__u32)atoi(argv[11]);
+	if (hello) {
+		/* A DTLS 1.2 ClientHello without cookie (dtls_hello.h). */
+		uint8_t pl[HELLO_FRAME_MAX];
+		struct hello h;
+		size_t n;
+
+		hello_default(&h, 0);
+		n = hello_payload(&h, pl);
+		if (n > HELLO_MAX)
+			return 1;
+		memcpy(skel->bss->hello_pl, pl, n);
+		skel->rodata->hello_len = (__u32)n;
+	}
 	err = flood_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "flood gen: load: %s\n", strerror(-err));
 		return 1;
 	}
-	fd = bpf_program__fd(syn ? skel->progs.gen_syn : skel->progs.gen_ack);
+	fd = bpf_program__fd(hello ? skel->progs.gen_hello :
+			     syn ? skel->progs.gen_syn : skel->progs.gen_ack);
 	/*
 	 * A live-frames run adds its program to the XDP dispatcher and takes
 	 * it out again, each time rebuilding the dispatcher and waiting for
@@ -295,10 +316,10 @@ static int gen(int argc, char **argv)
 	rx0 = rx_runtime_ns(skel, skel->rodata->hop_cpu);
 	t0 = now_s();
 	for (;;) {
-		struct xdp_md ctx = { .data_end = syn ? SYN_FRAME : ACK_FRAME,
+		struct xdp_md ctx = { .data_end = size,
 				      .ingress_ifindex = (__u32)ifindex };
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
-			    .data_size_in = syn ? SYN_FRAME : ACK_FRAME,
+			    .data_size_in = size,
 			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
 			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 		long due, chunk;

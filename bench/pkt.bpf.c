@@ -37,7 +37,7 @@
 
 enum {
 	META_LEN = 20,		/* sizeof(struct sgate_meta) */
-	TMPL_MAX = 128,
+	TMPL_MAX = 256,		/* a power of two: the length is masked with it */
 };
 
 /* The frame wrap restores before every run; written by pktcost. */

@@ -34,11 +34,12 @@
 
 #include "sgate/abi.h"
 #include "pkt.skel.h"
+#include "../tests/lib/dtls_hello.h"
 #include "../tests/lib/gate_run.h"
 #include "../tests/lib/packet.h"
 
 enum { MSS4 = 1460, MSS6 = 1440, WSCALE = 7, SYN_WINDOW = 64240,
-       TARGET_NS = 20000000, MAX_PATHS = 16 };
+       TARGET_NS = 20000000, MAX_PATHS = 24 };
 
 static const uint8_t linux_opts[20] = {
 	0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0x01, 0x02, 0x03, 0x04,
@@ -108,8 +109,9 @@ static long long run(struct path *p, uint32_t repeat, int *verdict,
 	return t1 - t0;
 }
 
-static struct path *add(const char *name, int fd, int direct,
-			const struct pkt_spec *s, int verdict, int stat)
+static struct path *add_frame(const char *name, int fd, int direct,
+			      const uint8_t *frame, size_t len, int verdict,
+			      int stat)
 {
 	const char *only = getenv("PKTCOST_ONLY");
 	struct path *p = &paths[npaths++];
@@ -128,10 +130,30 @@ static struct path *add(const char *name, int fd, int direct,
 	p->name = name;
 	p->prog_fd = fd;
 	p->direct = direct;
-	p->len = pkt_build(s, p->frame);
+	memcpy(p->frame, frame, len);
+	p->len = len;
 	p->verdict = verdict;
 	p->stat = stat;
 	return p;
+}
+
+static struct path *add(const char *name, int fd, int direct,
+			const struct pkt_spec *s, int verdict, int stat)
+{
+	uint8_t frame[PKT_MAX];
+
+	return add_frame(name, fd, direct, frame, pkt_build(s, frame), verdict,
+			 stat);
+}
+
+/* A DTLS server's socket, so that the gate answers for its port. */
+static int bind_udp(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	return fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -1 : 0;
 }
 
 static int setup_gate(uint16_t extra_port)
@@ -150,9 +172,11 @@ static int setup_gate(uint16_t extra_port)
 		       SGATE_FEAT_ECN;
 	cfg.ports[80 / 32] |= 1U << (80 % 32);
 	cfg.ports[extra_port / 32] |= 1U << (extra_port % 32);
+	cfg.dtls_enabled = 1;
+	cfg.dtls_ports[HELLO_DPORT / 32] |= 1U << (HELLO_DPORT % 32);
 	/* The gate answers only for this host: its MAC, a listener. */
 	memcpy(cfg.mac, pkt_server_mac, sizeof(cfg.mac));
-	if (gate_listen(80))
+	if (gate_listen(80) || bind_udp(HELLO_DPORT))
 		return -1;
 	for (i = 0; i < 16; i++)
 		((uint8_t *)ring.m[0].key.k)[i] = (uint8_t)(0x5a ^ i * 7);
@@ -184,6 +208,41 @@ static int loopback_pair(uint16_t *lport, uint16_t *cport, int fds[3])
 	if (fds[2] < 0 || getsockname(fds[1], (struct sockaddr *)&a, &alen))
 		return -1;
 	*cport = ntohs(a.sin_port);
+	return 0;
+}
+
+/*
+ * A DTLS ClientHello without cookie (answered with a HelloVerifyRequest),
+ * then the same ClientHello carrying the cookie of that answer (passed to
+ * the server).
+ */
+static int build_dtls_paths(void)
+{
+	uint8_t frame[HELLO_FRAME_MAX], out[HELLO_FRAME_MAX + 64];
+	/* Ethernet, IPv4, UDP, record, handshake header, server_version */
+	size_t at = 14 + 20 + 8 + 13 + 12 + 2;
+	uint32_t outlen = sizeof(out);
+	struct hello h;
+	size_t len;
+	int verdict;
+	struct path *p;
+
+	hello_default(&h, 0);
+	len = hello_frame(&h, frame);
+	if (len > PKT_MAX)
+		return -1;
+	p = add_frame("sgate_hello", gate.xdp_fd, 0, frame, len, XDP_TX,
+		      SGATE_STAT_DTLS_HVR_SENT);
+	if (run(p, 1, &verdict, out, &outlen) < 0 || verdict != XDP_TX ||
+	    outlen < at + 1 + out[at])
+		return -1;
+	h.cookie_len = out[at];
+	memcpy(h.cookie, out + at + 1, h.cookie_len);
+	len = hello_frame(&h, frame);
+	if (len > PKT_MAX)
+		return -1;
+	add_frame("sgate_hello_cookie", gate.xdp_fd, 0, frame, len, XDP_PASS,
+		  SGATE_STAT_DTLS_COOKIE_VALID);
 	return 0;
 }
 
@@ -274,7 +333,7 @@ static int build_paths(int fds[3])
 	s.opts = linux_opts;
 	s.optlen = sizeof(linux_opts);
 	add("sgate_syn_v6", gfd, 0, &s, XDP_TX, SGATE_STAT_SYN_ANSWERED);
-	return 0;
+	return build_dtls_paths();
 }
 
 /* One run through the harness must take the intended path. */

@@ -5,6 +5,8 @@
 #   1. per-packet cost with BPF_PROG_RUN          (bench/pktcost)
 #   2. SYN and ACK floods through a veth pair      (bench/flood)
 #   3. a legitimate client under a stepped flood   (bench/client, bench/server)
+#   4. DTLS ClientHello floods: the gate's HelloVerifyRequests against
+#      OpenSSL's DTLSv1_listen()                    (bench/flood, bench/dtls_server)
 #
 # Raw results go to build/bench/results/, the report to
 # Documentation/benchmarks.md and Documentation/bench-*.png (bench/report.py).
@@ -12,7 +14,8 @@
 # this script creates and deletes; nothing outside them is changed.
 #
 # Environment: BENCH_QUICK=1 for a short smoke run (fewer rounds and steps,
-# report written to build/bench/ only).
+# report written to build/bench/ only); BENCH_PARTS="1 4" runs just those
+# parts (the report then has only their sections).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
@@ -22,6 +25,7 @@ B=$BUILD/bench
 R=$B/results
 F=$B/flood
 PORT=8080
+DPORT=4433		# the DTLS server's UDP port
 BACKLOG=64		# the server's listen backlog, every setup
 GEN_CPU=0		# the outside: flood generator, legitimate client
 RX_CPU=1		# the server: its veth's receive work, stack, echo server
@@ -33,6 +37,7 @@ CLIENT_SECONDS=2.5
 CLIENT_TIMEOUT_MS=2000
 FLOOD_SECONDS=1.5	# part 2, per measurement
 PACED_RATE=200000	# part 2, SYNs/s for the cost per SYN
+HELLO_PACED_RATE=20000	# part 4, ClientHellos/s for the cost per ClientHello
 FLOOD_MAX_PACKETS=100000000
 ROUNDS=3		# part 2, interleaved
 PKT_ROUNDS=21		# part 1, interleaved
@@ -48,7 +53,9 @@ fi
 PY=/usr/bin/python3
 CELL=0
 PIN=
+DTLS_PID=
 
+want() { case " ${BENCH_PARTS:-1 2 3 4} " in *" $1 "*) return 0 ;; esac; return 1; }
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -58,7 +65,7 @@ if ! [ -x "$PY" ] || ! "$PY" -c 'import matplotlib' 2>/dev/null; then
 	die "needs Debian's python3-matplotlib (make deps installs it)"
 fi
 make -s -f bench/bench.mk || die "cannot build the benchmark programs"
-for f in "$SGATE" "$BUILD/xdp_pass.bpf.o" "$B/pktcost" "$F" "$B/client" "$B/server"; do
+for f in "$SGATE" "$BUILD/xdp_pass.bpf.o" "$B/pktcost" "$F" "$B/client" "$B/server" "$B/dtls_server"; do
 	[ -e "$f" ] || die "$f missing: run make bench (it builds what the runner needs)"
 done
 if [ -z "$(mount -t bpf 2>/dev/null)" ]; then
@@ -84,6 +91,7 @@ cell_down() {
 	ip netns del "$LNS" 2>/dev/null
 	rm -rf "$PIN"
 	PIN=
+	DTLS_PID=
 }
 trap 'cell_down' EXIT
 trap 'cell_down; exit 130' INT TERM
@@ -96,6 +104,9 @@ trap 'cell_down; exit 130' INT TERM
 #   synproxy  netfilter SYNPROXY in front of the port, tcp_syncookies=1
 #   harness   XDP_DROP on the server's veth: what the test bed itself costs
 #   reflect   a trivial XDP_TX reflector there: the bed plus sending replies
+#   dtls_sgate    the gate guarding $DPORT for DTLS (and $PORT), with
+#                 bench/dtls_server bound behind it
+#   dtls_openssl  bench/dtls_server alone: OpenSSL answers every ClientHello
 # Every setup but sgate has the counting XDP program on the server's veth
 # (veth needs one there to take XDP frames; it also counts what arrives).
 #
@@ -136,6 +147,12 @@ cell_up() {
 	sgate)
 		S sysctl -qw net.ipv4.tcp_syncookies=1
 		S "$SGATE" attach "$SDEV" --ports "$PORT" >/dev/null || return 1 ;;
+	dtls_sgate)
+		S sysctl -qw net.ipv4.tcp_syncookies=1
+		S "$SGATE" attach "$SDEV" --ports "$PORT" --dtls-ports "$DPORT" \
+			>/dev/null || return 1 ;;
+	dtls_openssl)
+		S "$F" count-attach "$SDEV" "$PIN/tap" || return 1 ;;
 	cookies2|cookies1|stateful|synproxy)
 		local sc=1
 		[ "$setup" = cookies2 ] && sc=2
@@ -163,6 +180,29 @@ cell_up() {
 	fi
 	S taskset -c "$RX_CPU" "$B/server" "$PORT" "$BACKLOG" >/dev/null 2>&1 &
 	wait_listen "$PORT"
+	DTLS_PID=
+	case $setup in
+	dtls_*)
+		# Not through S(): $! is to be the server itself (nsenter and
+		# taskset exec it), which dtls_stop signals.
+		nsenter --net=/run/netns/"$SNS" taskset -c "$RX_CPU" \
+			"$B/dtls_server" "$SADDR" "$DPORT" >"$R/dtls_server.out" 2>&1 &
+		DTLS_PID=$!
+		local i
+		for ((i = 0; i < 50; i++)); do
+			grep -q '^listening' "$R/dtls_server.out" 2>/dev/null && return 0
+			sleep 0.1
+		done
+		return 1 ;;
+	esac
+}
+
+# bench/dtls_server's last words: its counters (cell_counters reads them).
+dtls_stop() {
+	[ -n "$DTLS_PID" ] || return 0
+	kill -TERM "$DTLS_PID" 2>/dev/null
+	wait "$DTLS_PID" 2>/dev/null
+	DTLS_PID=
 }
 
 # The counters of one cell, as key=value words; $1 is its setup.
@@ -170,11 +210,15 @@ cell_counters() {
 	local k
 	C "$F" count-read "$PIN/sink" | sed 's/\([a-z_]*\)=/sink_\1=/g' | tr '\n' ' '
 	[ -e "$PIN/tap" ] && S "$F" count-read "$PIN/tap" | sed 's/\([a-z_]*\)=/tap_\1=/g' | tr '\n' ' '
+	case $1 in
+	dtls_*)
+		sed -n '1p;$p' "$R/dtls_server.out" | sed 's/\([a-z_]*\)=/ossl_\1=/g' | tr '\n' ' ' ;;
+	esac
 	for k in InSegs OutSegs OutRsts; do printf 'tcp_%s=%s ' "$k" "$(tcpsnmp S "$k")"; done
 	for k in SyncookiesSent SyncookiesRecv SyncookiesFailed ListenDrops ListenOverflows TCPReqQFullDrop; do
 		printf 'tcpext_%s=%s ' "$k" "$(tcpext S "$k")"
 	done
-	if [ "$1" = sgate ] && S "$SGATE" stats "$SDEV" --json >"$R/gate.json" 2>/dev/null; then
+	if [ "${1#dtls_}" = sgate ] && S "$SGATE" stats "$SDEV" --json >"$R/gate.json" 2>/dev/null; then
 		"$PY" -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -184,9 +228,10 @@ print(" ".join("gate_%s=%s" % (k, v) for k, v in dev.items() if isinstance(v, in
 }
 
 flood() {	# RATE PACKETS SECONDS MODE: the generator, pinned, in the client ns
-	local smac
+	local smac port=$PORT
 	smac=$(mac_of S "$SDEV")
-	C taskset -c "$GEN_CPU" "$F" gen "$CDEV" "$smac" "$SPOOF" "$SADDR" "$PORT" \
+	[ "$4" = hello ] && port=$DPORT
+	C taskset -c "$GEN_CPU" "$F" gen "$CDEV" "$smac" "$SPOOF" "$SADDR" "$port" \
 		"$4" "$1" "$2" "$3" "$RX_CPU" "$PIN/cpus" "sgd$ID"
 }
 
@@ -203,15 +248,17 @@ flood() {	# RATE PACKETS SECONDS MODE: the generator, pinned, in the client ns
 	echo "commit=$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- bpf include 2>/dev/null || echo +local)"
 	echo "rounds=$ROUNDS pkt_rounds=$PKT_ROUNDS"
 	echo "steps=$STEPS"
-	echo "paced_rate=$PACED_RATE"
+	echo "paced_rate=$PACED_RATE hello_paced_rate=$HELLO_PACED_RATE dtls_port=$DPORT"
 	echo "client_rate=$CLIENT_RATE client_seconds=$CLIENT_SECONDS client_timeout_ms=$CLIENT_TIMEOUT_MS backlog=$BACKLOG"
 } >"$R/meta.txt"
 T0=$(date +%s)
 
+if want 1; then
 say "1. per-packet cost (BPF_PROG_RUN, $PKT_ROUNDS interleaved rounds, CPU $RX_CPU)"
 taskset -c "$RX_CPU" "$B/pktcost" "$PKT_ROUNDS" >"$R/pktcost.txt" 2>"$R/pktcost.err" ||
 	echo "pktcost failed: $(tail -n 3 "$R/pktcost.err")" >&2
 grep -c '^batch' "$R/pktcost.txt" >&2
+fi
 
 # ---- 2. floods ---------------------------------------------------------------
 # One round runs every setup once, the order rotated each round.
@@ -222,6 +269,7 @@ rotate() {	# N WORDS...: the words, starting at the Nth
 	for ((i = 0; i < ${#a[@]}; i++)); do printf '%s ' "${a[(i + n) % ${#a[@]}]}"; done
 }
 
+if want 2; then
 say "2. floods, ${FLOOD_SECONDS}s each, $ROUNDS interleaved rounds"
 # syn      SYNs as fast as the generator goes: SYN-ACKs answered under overload
 # synpaced SYNs at $PACED_RATE/s, which every setup but the stateful one
@@ -247,8 +295,40 @@ for kind in syn synpaced ack; do
 		done
 	done
 done
+fi
+
+# ---- 4. DTLS ClientHello floods ---------------------------------------------
+# hello       ClientHellos without cookie, as fast as the generator goes: the
+#             gate's HelloVerifyRequests against OpenSSL's DTLSv1_listen()
+#             on the same CPU, counted where they arrive (the client veth)
+# hellopaced  ClientHellos at $HELLO_PACED_RATE/s, which both keep up with:
+#             what the receiving CPU spends per ClientHello, OpenSSL's
+#             process included
+if want 4; then
+say "4. DTLS ClientHello floods, ${FLOOD_SECONDS}s each, $ROUNDS interleaved rounds"
+for kind in hello hellopaced; do
+	rate=0
+	[ "$kind" = hellopaced ] && rate=$HELLO_PACED_RATE
+	for ((r = 0; r < ROUNDS; r++)); do
+		for s in $(rotate "$r" dtls_sgate dtls_openssl harness); do
+			if ! cell_up "$s"; then
+				echo "kind=$kind setup=$s round=$r error=setup" >>"$R/flood.txt"
+				cell_down
+				continue
+			fi
+			out=$(flood "$rate" "$FLOOD_MAX_PACKETS" "$FLOOD_SECONDS" hello 2>&1 | tail -n1)
+			sleep 0.3
+			dtls_stop
+			echo "kind=$kind setup=$s round=$r $out $(cell_counters "$s")" >>"$R/flood.txt"
+			printf '%s/%s/%s: %s\n' "$kind" "$s" "$r" "$out" >&2
+			cell_down
+		done
+	done
+done
+fi
 
 # ---- 3. service quality under attack ---------------------------------------
+if want 3; then
 say "3. legitimate client under a stepped SYN flood: steps $STEPS"
 FIG_FLOOD=$(awk -v c="$CLIENT_SECONDS" -v t="$CLIENT_TIMEOUT_MS" 'BEGIN { print 0.5 + c + t / 1000 }')
 n=0
@@ -282,6 +362,7 @@ for step in $STEPS; do
 	done
 	n=$((n + 1))
 done
+fi
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$R/meta.txt"
 echo "seconds=$(($(date +%s) - T0))" >>"$R/meta.txt"
