@@ -24,6 +24,14 @@ __u64 gate_dtls_hash(const struct sgate_siphash_key *key,
 
 #include "sgate/dtls.h"
 
+/* Module mode's DTLS cookie, made or checked by sgate.ko (gate.h). */
+extern int bpf_sgate_xdp_dtls_cookie_make(struct xdp_md *ctx,
+					  struct sgate_dtls_mac_req *req,
+					  __u32 req__sz) __ksym __weak;
+extern int bpf_sgate_xdp_dtls_cookie_check(struct xdp_md *ctx,
+					   const struct sgate_dtls_mac_req *req,
+					   __u32 req__sz) __ksym __weak;
+
 enum {
 	DTLS_RECORD_HLEN = 13,
 	DTLS_HANDSHAKE_HLEN = 12,
@@ -59,6 +67,44 @@ __noinline __u64 gate_dtls_hash(const struct sgate_siphash_key *key,
 	return sgate_dtls_cookie_hash(key, f, h, epoch, header);
 }
 
+/*
+ * Module mode: sgate.ko makes the cookie into @cookie, 0, or says it has no
+ * key, -1.  Out of line, so the request's bytes take no room in the caller's
+ * frame.
+ */
+static __noinline int module_dtls_make(struct xdp_md *ctx,
+				       const struct sgate_flow *f,
+				       const struct sgate_dtls_hello *h,
+				       __u8 *cookie)
+{
+	struct sgate_dtls_mac_req req = {};
+
+	if (!sgate_module_mode)
+		return -1;	/* unreachable: callers check the mode */
+	req.flow = *f;
+	req.hello = *h;
+	if (bpf_sgate_xdp_dtls_cookie_make(ctx, &req, sizeof(req)))
+		return -1;
+	__builtin_memcpy(cookie, req.cookie, SGATE_DTLS_COOKIE_LEN);
+	return 0;
+}
+
+/* Module mode: sgate.ko's enum sgate_cookie_verdict for @cookie. */
+static __noinline int module_dtls_check(struct xdp_md *ctx,
+					const struct sgate_flow *f,
+					const struct sgate_dtls_hello *h,
+					const __u8 *cookie)
+{
+	struct sgate_dtls_mac_req req = {};
+
+	if (!sgate_module_mode)
+		return SGATE_COOKIE_STALE;	/* unreachable, as above */
+	req.flow = *f;
+	req.hello = *h;
+	__builtin_memcpy(req.cookie, cookie, SGATE_DTLS_COOKIE_LEN);
+	return bpf_sgate_xdp_dtls_cookie_check(ctx, &req, sizeof(req));
+}
+
 static __always_inline bool dtls_port_protected(const struct sgate_config *cfg,
 						__u16 port_be)
 {
@@ -85,8 +131,7 @@ struct dtls_hvr {
 static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
 				    const struct dtls_hvr *r, bool fixed_frame)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
+	void *data, *end;
 	__u32 u[(DTLS_HVR_UDP + 3) / 4] = {};
 	__u8 *b = (__u8 *)u;
 	__u32 l3off, l3len, reply, frame, i;
@@ -96,6 +141,14 @@ static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
 	__u16 csum;
 	__u64 sum;
 
+	/*
+	 * Opaque to the compiler, so it loads each field from ctx as written
+	 * and never as ctx plus an offset held in a register, which the
+	 * verifier refuses.
+	 */
+	asm volatile("" : "+r"(ctx));
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
 	l3off = p->l3off & L3OFF_MASK;
 	l3len = p->ipv6 ? IPV6_HLEN : IPV4_HLEN;
 	frame = end - data;
@@ -388,18 +441,22 @@ static __always_inline int answer_dtls(struct xdp_md *ctx, struct pkt *p,
 	if (DTLS_HELLO_FIXED + sid + 1 + clen > mlen)
 		return dtls_verdict(SGATE_STAT_DTLS_DROP_MALFORMED, XDP_DROP);
 
-	if (sgate_module_mode)	/* no DTLS kfunc yet: the agent refuses */
-		return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
-	ring = keyring();
-	if (!ring)
-		return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
+	ring = NULL;
+	if (!sgate_module_mode) {
+		ring = keyring();
+		if (!ring)
+			return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
+	}
 	epoch = p->now / cfg->epoch_ns;
 	if (clen == SGATE_DTLS_COOKIE_LEN) {
 		if (load(ctx, body + DTLS_HELLO_FIXED + sid + 1, cookie,
 			 SGATE_DTLS_COOKIE_LEN))
 			return drop_internal();
-		rc = sgate_dtls_cookie_check(ring, &p->flow, &h, cookie,
-					     clen, epoch);
+		if (sgate_module_mode)
+			rc = module_dtls_check(ctx, &p->flow, &h, cookie);
+		else
+			rc = sgate_dtls_cookie_check(ring, &p->flow, &h,
+						     cookie, clen, epoch);
 		if (rc == SGATE_COOKIE_VALID)
 			return dtls_verdict(SGATE_STAT_DTLS_COOKIE_VALID,
 					    XDP_PASS);
@@ -415,10 +472,15 @@ static __always_inline int answer_dtls(struct xdp_md *ctx, struct pkt *p,
 		return drop_internal();
 	if (bogus_source(data, &p->flow) || !p->flow.sport)
 		return dtls_verdict(SGATE_STAT_DROP_BOGUS_SOURCE, XDP_DROP);
-	key = sgate_keyring_key_for(ring, epoch);
-	if (!key)
-		return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
-	sgate_dtls_cookie_make(key, &p->flow, &h, epoch, r.cookie);
+	if (sgate_module_mode) {
+		if (module_dtls_make(ctx, &p->flow, &h, r.cookie))
+			return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
+	} else {
+		key = ring ? sgate_keyring_key_for(ring, epoch) : NULL;
+		if (!key)
+			return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
+		sgate_dtls_cookie_make(key, &p->flow, &h, epoch, r.cookie);
+	}
 	rc = send_hvr(ctx, p, &r, fixed_frame);
 	if (rc == XDP_TX)
 		count(clen ? SGATE_STAT_DTLS_HVR_BAD_COOKIE :
