@@ -24,6 +24,14 @@ __u64 gate_dtls_hash(const struct sgate_siphash_key *key,
 
 #include "sgate/dtls.h"
 
+/* Module mode's DTLS cookie, made or checked by sgate.ko (gate.h). */
+extern int bpf_sgate_xdp_dtls_cookie_make(struct xdp_md *ctx,
+					  struct sgate_dtls_mac_req *req,
+					  __u32 req__sz) __ksym __weak;
+extern int bpf_sgate_xdp_dtls_cookie_check(struct xdp_md *ctx,
+					   const struct sgate_dtls_mac_req *req,
+					   __u32 req__sz) __ksym __weak;
+
 enum {
 	DTLS_RECORD_HLEN = 13,
 	DTLS_HANDSHAKE_HLEN = 12,
@@ -59,6 +67,28 @@ __noinline __u64 gate_dtls_hash(const struct sgate_siphash_key *key,
 	return sgate_dtls_cookie_hash(key, f, h, epoch, header);
 }
 
+/*
+ * Module mode: sgate.ko makes the cookie of @req's flow and hello into
+ * req->cookie, 0, or has no key, -1.  Out of line, as is the check below,
+ * with no frame of its own: the request lives in the caller's.
+ */
+static __noinline int module_dtls_make(struct xdp_md *ctx,
+				       struct sgate_dtls_mac_req *req)
+{
+	if (!sgate_module_mode || !req)
+		return -1;	/* unreachable: callers check the mode */
+	return bpf_sgate_xdp_dtls_cookie_make(ctx, req, sizeof(*req)) ? -1 : 0;
+}
+
+/* Module mode: sgate.ko's enum sgate_cookie_verdict for req->cookie. */
+static __noinline int module_dtls_check(struct xdp_md *ctx,
+					const struct sgate_dtls_mac_req *req)
+{
+	if (!sgate_module_mode || !req)
+		return SGATE_COOKIE_STALE;	/* unreachable, as above */
+	return bpf_sgate_xdp_dtls_cookie_check(ctx, req, sizeof(*req));
+}
+
 static __always_inline bool dtls_port_protected(const struct sgate_config *cfg,
 						__u16 port_be)
 {
@@ -85,8 +115,7 @@ struct dtls_hvr {
 static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
 				    const struct dtls_hvr *r, bool fixed_frame)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
+	void *data, *end;
 	__u32 u[(DTLS_HVR_UDP + 3) / 4] = {};
 	__u8 *b = (__u8 *)u;
 	__u32 l3off, l3len, reply, frame, i;
@@ -96,6 +125,14 @@ static __always_inline int send_hvr(struct xdp_md *ctx, const struct pkt *p,
 	__u16 csum;
 	__u64 sum;
 
+	/*
+	 * Opaque to the compiler, so it loads each field from ctx as written
+	 * and never as ctx plus an offset held in a register, which the
+	 * verifier refuses.
+	 */
+	asm volatile("" : "+r"(ctx));
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
 	l3off = p->l3off & L3OFF_MASK;
 	l3len = p->ipv6 ? IPV6_HLEN : IPV4_HLEN;
 	frame = end - data;
@@ -291,9 +328,9 @@ static __always_inline int answer_dtls(struct xdp_md *ctx, struct pkt *p,
 	const struct sgate_config *cfg = gate_config();
 	const struct sgate_siphash_key *key;
 	const struct sgate_keyring *ring;
-	struct sgate_dtls_hello h = {};
-	__u32 l4off, ulen, rlen, mlen, body, sid, clen;
-	__u8 cookie[SGATE_DTLS_COOKIE_LEN];
+	/* What the MAC sees, in either mode: the flow, hello and cookie. */
+	struct sgate_dtls_mac_req req = {};
+	__u32 l4off, ulen, rlen, mlen, body, sid, clen, version;
 	struct dtls_hvr r;
 	struct udphdr *uh;
 	__u8 *rec, *hs;
@@ -365,41 +402,48 @@ static __always_inline int answer_dtls(struct xdp_md *ctx, struct pkt *p,
 	/* The ClientHello up to its cookie. */
 	body = (l4off & L4OFF_MASK) + UDP_HLEN + DTLS_RECORD_HLEN +
 	       DTLS_HANDSHAKE_HLEN;
-	if (load(ctx, body, h.client_version, 2) ||
-	    load(ctx, body + 2, h.random, SGATE_DTLS_RANDOM_LEN) ||
-	    load(ctx, body + 2 + SGATE_DTLS_RANDOM_LEN, &h.session_id_len, 1))
+	if (load(ctx, body, req.hello.client_version, 2) ||
+	    load(ctx, body + 2, req.hello.random, SGATE_DTLS_RANDOM_LEN) ||
+	    load(ctx, body + 2 + SGATE_DTLS_RANDOM_LEN,
+		 &req.hello.session_id_len, 1))
 		return drop_internal();	/* within mlen, checked */
-	if ((h.client_version[0] << 8 | h.client_version[1]) !=
-		    DTLS_VERSION_1_2 &&
-	    (h.client_version[0] << 8 | h.client_version[1]) !=
-		    DTLS_VERSION_1_0)
+	version = req.hello.client_version[0] << 8 |
+		  req.hello.client_version[1];
+	if (version != DTLS_VERSION_1_2 && version != DTLS_VERSION_1_0)
 		return dtls_verdict(SGATE_STAT_DTLS_DROP_MALFORMED, XDP_DROP);
-	sid = h.session_id_len;
+	sid = req.hello.session_id_len;
 	if (sid > SGATE_DTLS_SESSION_ID_MAX ||
 	    DTLS_HELLO_FIXED + sid + 1 > mlen)
 		return dtls_verdict(SGATE_STAT_DTLS_DROP_MALFORMED, XDP_DROP);
 	/* 1..32 in a form the verifier follows: ((sid - 1) & 31) + 1. */
-	if (sid && load(ctx, body + DTLS_HELLO_FIXED, h.session_id,
+	if (sid && load(ctx, body + DTLS_HELLO_FIXED, req.hello.session_id,
 			((sid - 1) & (SGATE_DTLS_SESSION_ID_MAX - 1)) + 1))
 		return drop_internal();
-	if (load(ctx, body + DTLS_HELLO_FIXED + sid, cookie, 1))
+	if (load(ctx, body + DTLS_HELLO_FIXED + sid, req.cookie, 1))
 		return drop_internal();
-	clen = cookie[0];
+	clen = req.cookie[0];
 	if (DTLS_HELLO_FIXED + sid + 1 + clen > mlen)
 		return dtls_verdict(SGATE_STAT_DTLS_DROP_MALFORMED, XDP_DROP);
 
-	if (sgate_module_mode)	/* no DTLS kfunc yet: the agent refuses */
-		return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
-	ring = keyring();
-	if (!ring)
-		return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
+	ring = NULL;
+	if (!sgate_module_mode) {
+		ring = keyring();
+		if (!ring)
+			return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
+	}
 	epoch = p->now / cfg->epoch_ns;
 	if (clen == SGATE_DTLS_COOKIE_LEN) {
-		if (load(ctx, body + DTLS_HELLO_FIXED + sid + 1, cookie,
+		if (load(ctx, body + DTLS_HELLO_FIXED + sid + 1, req.cookie,
 			 SGATE_DTLS_COOKIE_LEN))
 			return drop_internal();
-		rc = sgate_dtls_cookie_check(ring, &p->flow, &h, cookie,
-					     clen, epoch);
+		if (sgate_module_mode) {
+			req.flow = p->flow;
+			rc = module_dtls_check(ctx, &req);
+		} else {
+			rc = sgate_dtls_cookie_check(ring, &p->flow,
+						     &req.hello, req.cookie,
+						     clen, epoch);
+		}
 		if (rc == SGATE_COOKIE_VALID)
 			return dtls_verdict(SGATE_STAT_DTLS_COOKIE_VALID,
 					    XDP_PASS);
@@ -415,10 +459,18 @@ static __always_inline int answer_dtls(struct xdp_md *ctx, struct pkt *p,
 		return drop_internal();
 	if (bogus_source(data, &p->flow) || !p->flow.sport)
 		return dtls_verdict(SGATE_STAT_DROP_BOGUS_SOURCE, XDP_DROP);
-	key = sgate_keyring_key_for(ring, epoch);
-	if (!key)
-		return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
-	sgate_dtls_cookie_make(key, &p->flow, &h, epoch, r.cookie);
+	if (sgate_module_mode) {
+		req.flow = p->flow;
+		if (module_dtls_make(ctx, &req))
+			return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
+		__builtin_memcpy(r.cookie, req.cookie, SGATE_DTLS_COOKIE_LEN);
+	} else {
+		key = ring ? sgate_keyring_key_for(ring, epoch) : NULL;
+		if (!key)
+			return dtls_verdict(SGATE_STAT_DROP_NO_KEY, XDP_DROP);
+		sgate_dtls_cookie_make(key, &p->flow, &req.hello, epoch,
+				       r.cookie);
+	}
 	rc = send_hvr(ctx, p, &r, fixed_frame);
 	if (rc == XDP_TX)
 		count(clen ? SGATE_STAT_DTLS_HVR_BAD_COOKIE :

@@ -76,12 +76,6 @@ KeyPlan plan_keys(const Invocation &inv)
 {
 	KeyPlan plan;
 	plan.mode = select_key_mode();
-	if (plan.mode == KeyMode::module && count_ports(inv.dtls_ports))
-		throw Failure(
-		        Exit::usage,
-		        "--dtls-ports needs map key mode for now: sgate.ko has no DTLS cookie "
-		        "kfunc yet; unload sgate.ko (rmmod sgate) or attach without "
-		        "--dtls-ports");
 	if (plan.mode == KeyMode::map) {
 		plan.epoch_seconds = inv.key_period.value_or(SGATE_DEFAULT_EPOCH_SECONDS);
 		return plan;

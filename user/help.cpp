@@ -126,7 +126,7 @@ Options:
   --dtls-ports LIST   protected UDP ports of DTLS servers, in the same form:
                       a DTLS 1.0/1.2 ClientHello without a valid cookie is
                       answered at XDP with a HelloVerifyRequest, statelessly
-                      (map key mode only, for now).  attach needs --ports,
+                      (in both key modes).  attach needs --ports,
                       --dtls-ports or both
   --xdp-mode MODE     auto (the default: native where the device's driver
                       has XDP, else generic), native (driver) or generic

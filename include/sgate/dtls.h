@@ -68,6 +68,18 @@ struct sgate_dtls_hello {
 	__u8 session_id[SGATE_DTLS_SESSION_ID_MAX];	/* zero beyond its length */
 };
 
+/*
+ * Module key mode: what the gate hands sgate.ko's DTLS cookie kfuncs.  The
+ * module makes the cookie into @cookie, or checks the one there, under its
+ * own key for the epoch it picks; key bytes never leave it.
+ */
+struct sgate_dtls_mac_req {
+	struct sgate_flow flow;
+	struct sgate_dtls_hello hello;
+	__u8 cookie[SGATE_DTLS_COOKIE_LEN];
+	__u8 pad[7];
+};
+
 static __always_inline __u8 sgate_dtls_cookie_header(__u64 epoch)
 {
 	return (__u8)(SGATE_DTLS_COOKIE_VERSION << 1 |

@@ -5,8 +5,11 @@
  * (its pinned config, read-only, lists the port among its DTLS ports), the
  * server checks and issues cookies exactly as the gate does: the gate's codec
  * (include/sgate/dtls.h) under the gate's key ring, read from its pinned
- * maps.  Where no gate guards the port, or its pins cannot be read, it fails
- * closed: it issues and checks its own cookies under a key of its own.
+ * maps.  A gate in module key mode keeps its keys in sgate.ko: the server
+ * then accepts a cookie of the gate's form, as the gate passes only
+ * ClientHellos whose cookie the module found valid.  Where no gate guards
+ * the port, or its pins cannot be read, it fails closed: it issues and
+ * checks its own cookies under a key of its own.
  * Documentation/dtls.md, "The server side", shows the lines a server adds.
  *
  * One struct per listening socket, used from one thread.
@@ -37,7 +40,10 @@ int sgate_dtls_server_use(struct sgate_dtls_server *srv, SSL_CTX *ctx);
  */
 void sgate_dtls_server_watch(struct sgate_dtls_server *srv, BIO *bio);
 
-/* 1 if the last callback used a gate's keys, 0 if the server's own. */
+/*
+ * 1 if the last callback used a gate's keys or, in module key mode, its
+ * verdict; 0 if the server's own keys.
+ */
 int sgate_dtls_server_gated(const struct sgate_dtls_server *srv);
 
 /*

@@ -21,6 +21,7 @@ check "sgate.ko inserts" insmod "$KO"
 check "module BTF at /sys/kernel/btf/sgate" test -e /sys/kernel/btf/sgate
 check "kfuncs registered (no 'missing module BTF' in dmesg)" sh -c '! dmesg | grep -q "missing module BTF"'
 check "kfuncs in the module's BTF" sh -c 'bpftool btf dump file /sys/kernel/btf/sgate | grep -q "bpf_sgate_xdp_cookie_make"'
+check "DTLS kfuncs in the module's BTF" sh -c 'bpftool btf dump file /sys/kernel/btf/sgate | grep -q "bpf_sgate_xdp_dtls_cookie_check"'
 check "genl family registered" sh -c 'grep -q . /sys/module/sgate/refcnt'
 
 sub "netlink" "$NL"
@@ -49,6 +50,7 @@ if [ -x "$TOP/build/sgate" ]; then
 	# program's runs are below).
 	SGATE_TEST_XDP_HOOK=alone sub "e2e module mode" "$TOP/tests/e2e/test_gate.sh"
 	sub "module mode" "$TOP/selftests/sgate/test_module_mode.sh"
+	sub "dtls, module mode" "$TOP/selftests/sgate/test_dtls_module.sh"
 	sub "vlan, module mode" "$TOP/selftests/sgate/test_vlan.sh" native alone
 	sub "vlan, module mode, generic XDP" "$TOP/selftests/sgate/test_vlan.sh" generic alone
 	sub "vlan, module mode, XDP hook shared" "$TOP/selftests/sgate/test_vlan.sh" native shared

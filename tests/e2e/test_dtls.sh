@@ -32,7 +32,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 	{ echo "Bail out! cannot make a test certificate"; exit 1; }
 
 netns_up || { echo "Bail out! cannot create namespaces and veth"; exit 1; }
-S "$SGATE" attach "$SDEV" --dtls-ports "$PORT" >"$LOG/attach.out" 2>&1 ||
+# SGATE_TEST_XDP_HOOK: --xdp-hook for the attach (the VM suite's module mode
+# run uses "alone", as for test_gate.sh).
+S "$SGATE" attach "$SDEV" --dtls-ports "$PORT" ${SGATE_TEST_XDP_HOOK:+--xdp-hook "$SGATE_TEST_XDP_HOOK"} \
+	>"$LOG/attach.out" 2>&1 ||
 	{ cat "$LOG/attach.out"; echo "Bail out! attach --dtls-ports failed"; exit 1; }
 S "$BUILD/dtls_echo" "$SADDR" "$PORT" "$LOG/cert.pem" "$LOG/key.pem" >"$LOG/echo4.out" 2>&1 &
 S "$BUILD/dtls_echo" "$SADDR6" "$PORT" "$LOG/cert.pem" "$LOG/key.pem" >"$LOG/echo6.out" 2>&1 &
@@ -76,6 +79,13 @@ t_status() {
 }
 
 check "status shows the DTLS ports" t_status
+
+# The key mode the caller asks for (selftests/sgate/test_dtls_module.sh runs
+# these tests in module mode): the cookies are then sgate.ko's.
+t_key_mode() {
+	S "$SGATE" status | grep -qi "key mode:.*$SGATE_TEST_KEY_MODE" || { S "$SGATE" status; return 1; }
+}
+[ -n "${SGATE_TEST_KEY_MODE:-}" ] && check "key mode is $SGATE_TEST_KEY_MODE" t_key_mode
 check "openssl s_client -dtls1_2 through the gate, IPv4" exchange openssl "$SADDR"
 check "openssl s_client -dtls1_2 through the gate, IPv6" exchange openssl "$SADDR6"
 check "gnutls-cli --udp through the gate, IPv4" exchange gnutls "$SADDR"
