@@ -25,25 +25,26 @@ $(BUILD)/forge_dtls_codec_%.o: tests/robustness/forge_dtls_codec.c tests/robustn
 $(BUILD)/forge_codec_%.o: tests/robustness/forge_codec.c tests/robustness/forge_codec.h tests/robustness/forge.h $(wildcard include/sgate/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) -DSGATE_COOKIE_MAC_BITS=$* -DFORGE_ACCEPTED=forge_accepted_$* -c $< -o $@
 
-FORGERY_DEPS := tests/robustness/test_forgery.c $(BUILD)/forge_codec_25.o \
+FORGE_STATS := tests/robustness/forge_stats.c
+FORGERY_DEPS := tests/robustness/test_forgery.c $(FORGE_STATS) $(BUILD)/forge_codec_25.o \
 		$(BUILD)/forge_codec_8.o $(GATE_RUN_DEPS) \
 		$(BUILD)/sgate_mac8.skel.h $(BUILD)/forge_driver.skel.h
 
 $(BUILD)/test_forgery: $(FORGERY_DEPS)
-	$(CC) $(CFLAGS) tests/robustness/test_forgery.c \
+	$(CC) $(CFLAGS) tests/robustness/test_forgery.c $(FORGE_STATS) \
 		$(BUILD)/forge_codec_25.o $(BUILD)/forge_codec_8.o $(GATE_RUN) \
 		-o $@ $(LIBBPF) -lcmocka -lm
 
 TEST_PROGS += $(BUILD)/test_forgery
 tests: $(BUILD)/test_forgery
 
-FORGERY_DTLS_DEPS := tests/robustness/test_forgery_dtls.c \
+FORGERY_DTLS_DEPS := tests/robustness/test_forgery_dtls.c $(FORGE_STATS) \
 		     $(BUILD)/forge_dtls_codec_64.o $(BUILD)/forge_dtls_codec_8.o \
 		     $(GATE_RUN_DEPS) $(BUILD)/sgate_mac8.skel.h \
 		     $(BUILD)/forge_dtls_driver.skel.h
 
 $(BUILD)/test_forgery_dtls: $(FORGERY_DTLS_DEPS)
-	$(CC) $(CFLAGS) tests/robustness/test_forgery_dtls.c \
+	$(CC) $(CFLAGS) tests/robustness/test_forgery_dtls.c $(FORGE_STATS) \
 		$(BUILD)/forge_dtls_codec_64.o $(BUILD)/forge_dtls_codec_8.o \
 		$(GATE_RUN) -o $@ $(LIBBPF) -lcmocka -lm
 

@@ -42,6 +42,7 @@
 #include "forge_dtls_driver.skel.h"
 #include "forge_dtls.h"
 #include "forge_codec.h"
+#include "forge_stats.h"
 #include "../lib/clock.h"
 #include "../lib/gate_run.h"
 #include "../lib/packet.h"
@@ -60,33 +61,6 @@ static struct forged_gate g64 = { .name = "64-bit MAC (the gate)", .mac_bits = 6
 static struct forged_gate g8 = { .name = "8-bit MAC (test build)", .mac_bits = 8 };
 static struct sgate_config cfg;
 static struct sgate_keyring ring;
-
-static uint64_t env_count(const char *name, uint64_t def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? (uint64_t)strtod(v, NULL) : def;
-}
-
-/* As test_forgery.c: the 99.9% two-sided interval of Binomial(n, p). */
-static void binomial_interval(double n, double p, double conf, uint64_t *lo,
-			      uint64_t *hi)
-{
-	double tail = (1 - conf) / 2, cdf = 0, lp = log(p), lq = log1p(-p);
-	uint64_t k;
-
-	*lo = UINT64_MAX;
-	for (k = 0;; k++) {
-		cdf += exp(lgamma(n + 1) - lgamma(k + 1.0) - lgamma(n - k + 1) +
-			   k * lp + (n - k) * lq);
-		if (*lo == UINT64_MAX && cdf > tail)
-			*lo = k;
-		if (cdf >= 1 - tail) {
-			*hi = k;
-			return;
-		}
-	}
-}
 
 static int wire_driver(struct forged_gate *g)
 {
